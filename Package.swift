@@ -1,0 +1,47 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "stmoe-sweep",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "stmoe-sweep", targets: ["stmoe-sweep"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // MARK: System libraries (each wrapped by exactly one Swift file)
+    .systemLibrary(
+      name: "CBLAS", pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CGSL", providers: [.apt(["libgsl-dev"])]),
+
+    // MARK: Numerics: buffers in, buffers out
+    .target(name: "MoEKernels", dependencies: ["CBLAS"]),
+
+    // MARK: The model: config, routing, forward and backward
+    .target(name: "MoEModel", dependencies: ["MoEKernels"]),
+
+    // MARK: One training run: optimizers, data, divergence, run record
+    .target(name: "MoETraining", dependencies: ["MoEModel"]),
+
+    // MARK: Statistics (the only GSL caller)
+    .target(name: "MoEStats", dependencies: ["CGSL"]),
+
+    // MARK: Sweeps: grid, runner, summaries
+    .target(name: "MoESweep", dependencies: ["MoETraining", "MoEStats"]),
+
+    // MARK: Command line
+    .executableTarget(
+      name: "stmoe-sweep",
+      dependencies: [
+        "MoESweep", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: Tests
+    .target(name: "MoETestSupport", dependencies: ["MoEModel"], path: "Tests/MoETestSupport"),
+    .testTarget(name: "MoEKernelsTests", dependencies: ["MoEKernels", "MoETestSupport"]),
+    .testTarget(name: "MoEModelTests", dependencies: ["MoEModel", "MoETestSupport"]),
+  ]
+)

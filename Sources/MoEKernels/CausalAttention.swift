@@ -1,0 +1,142 @@
+/// Causal multi-head attention core: scores, optional soft-capping, softmax, weighted sum.
+///
+/// Shapes: `q`, `k`, `v`, `out` (B·T, C) with head `h` in columns `h·hs ..< (h+1)·hs`;
+/// `logits`, `probs` (B, NH, T, T); `lse` (B, NH, T). Every (batch, head) pair is three GEMMs
+/// addressed in place through leading dimensions; nothing is transposed or copied.
+///
+/// - `raw[i,j] = ⟨q_i, k_j⟩ / √hs` for `j ≤ i` (masked entries are never read);
+/// - `logits = c·tanh(raw / c)` when `softCap = c > 0`, else `raw`;
+/// - `probs = softmax_j(logits)` over `j ≤ i`, `lse[i] = log Σ_j exp(logits[i,j])`;
+/// - `out_i = Σ_j probs[i,j] · v_j`.
+///
+/// With `roundToBFloat16`, `raw`, `logits` and `probs` are rounded to bfloat16 as they are
+/// stored (the bfloat16 recipe); otherwise all three stay float32.
+public enum CausalAttention {
+  /// Statistics of one forward call, for logging and the attention z-loss.
+  public struct ForwardStatistics: Sendable {
+    /// Largest |raw logit| over the causal entries (before soft-capping).
+    public var maxAbsLogit: Float = 0
+    /// Σ over all (b, h, i) rows of lse², in Double.
+    public var sumSquaredLogPartition: Double = 0
+  }
+
+  public static func forward(
+    out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
+    logits: UnsafeMutablePointer<Float>, lse: UnsafeMutablePointer<Float>,
+    q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+    batch: Int, time: Int, channels c: Int, heads: Int,
+    softCap: Float, roundToBFloat16: Bool
+  ) -> ForwardStatistics {
+    let hs = c / heads
+    let scale = 1 / Float(hs).squareRoot()
+    var stats = ForwardStatistics()
+    for b in 0..<batch {
+      for h in 0..<heads {
+        let headOffset = b * time * c + h * hs
+        let square = ((b * heads) + h) * time * time
+        let s = logits + square
+        let p = probs + square
+        let rowLse = lse + (b * heads + h) * time
+        BLAS.gemm(
+          q + headOffset, lda: c, k + headOffset, transposeB: true, ldb: c, into: s,
+          m: time, n: time, k: hs, alpha: scale, beta: 0)
+        for i in 0..<time {
+          let sRow = s + i * time
+          let pRow = p + i * time
+          var maxLogit = -Float.infinity
+          for j in 0...i {
+            var value = sRow[j]
+            if roundToBFloat16 { value = BFloat16.round(value) }
+            stats.maxAbsLogit = max(stats.maxAbsLogit, abs(value))
+            if softCap > 0 {
+              value = softCap * ElementwiseMath.tanh(value / softCap)
+              if roundToBFloat16 { value = BFloat16.round(value) }
+            }
+            sRow[j] = value
+            maxLogit = max(maxLogit, value)
+          }
+          var sum: Float = 0
+          for j in 0...i {
+            let e = ElementwiseMath.exp(sRow[j] - maxLogit)
+            pRow[j] = e
+            sum += e
+          }
+          let inverse = 1 / sum
+          for j in 0...i {
+            pRow[j] *= inverse
+            if roundToBFloat16 { pRow[j] = BFloat16.round(pRow[j]) }
+          }
+          for j in (i + 1)..<time {
+            pRow[j] = 0
+            sRow[j] = 0
+          }
+          let logPartition = maxLogit + ElementwiseMath.log(sum)
+          rowLse[i] = logPartition
+          stats.sumSquaredLogPartition += Double(logPartition) * Double(logPartition)
+        }
+        BLAS.gemm(
+          p, v + headOffset, ldb: c, into: out + headOffset, ldc: c,
+          m: time, n: hs, k: time, beta: 0)
+      }
+    }
+    return stats
+  }
+
+  /// Accumulates into `dq`, `dk`, `dv`. `scratch` holds T·T floats.
+  ///
+  /// `zLossScale` is the weight of `lse²` per row in the loss (coefficient ÷ row count), so the
+  /// attention z-loss adds `2·zLossScale·lse_i·probs[i,j]` to each logit gradient.
+  public static func backward(
+    dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>,
+    dv: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+    dout: UnsafePointer<Float>, probs: UnsafePointer<Float>, logits: UnsafePointer<Float>,
+    lse: UnsafePointer<Float>, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
+    v: UnsafePointer<Float>, batch: Int, time: Int, channels c: Int, heads: Int,
+    softCap: Float, zLossScale: Float, roundToBFloat16: Bool
+  ) {
+    let hs = c / heads
+    let scale = 1 / Float(hs).squareRoot()
+    let ds = scratch
+    for b in 0..<batch {
+      for h in 0..<heads {
+        let headOffset = b * time * c + h * hs
+        let square = ((b * heads) + h) * time * time
+        let p = probs + square
+        let s = logits + square
+        let rowLse = lse + (b * heads + h) * time
+        // dP = dOut · Vᵀ, dV += Pᵀ · dOut.
+        BLAS.gemm(
+          dout + headOffset, lda: c, v + headOffset, transposeB: true, ldb: c, into: ds,
+          m: time, n: time, k: hs, beta: 0)
+        BLAS.gemm(
+          p, transposeA: true, dout + headOffset, ldb: c, into: dv + headOffset, ldc: c,
+          m: time, n: hs, k: time, beta: 1)
+        for i in 0..<time {
+          let pRow = p + i * time
+          let sRow = s + i * time
+          let dRow = ds + i * time
+          var dot: Float = 0
+          for j in 0...i { dot += pRow[j] * dRow[j] }
+          let dLse = 2 * zLossScale * rowLse[i]
+          for j in 0...i {
+            var grad = pRow[j] * (dRow[j] - dot + dLse)
+            if softCap > 0 {
+              let t = sRow[j] / softCap
+              grad *= 1 - t * t
+            }
+            grad *= scale
+            dRow[j] = roundToBFloat16 ? BFloat16.round(grad) : grad
+          }
+          for j in (i + 1)..<time { dRow[j] = 0 }
+        }
+        // dQ += dS · K, dK += dSᵀ · Q.
+        BLAS.gemm(
+          ds, k + headOffset, ldb: c, into: dq + headOffset, ldc: c,
+          m: time, n: hs, k: time, beta: 1)
+        BLAS.gemm(
+          ds, transposeA: true, q + headOffset, ldb: c, into: dk + headOffset, ldc: c,
+          m: time, n: hs, k: time, beta: 1)
+      }
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/// Softmax cross-entropy of output logits, with the PaLM-style output z-loss.
+///
+/// Shapes: `logits`, `probs`, `dlogits` (N, V); `lse`, `targets` (N).
+/// Per row: `lse = log Σ_v exp(logits[v])`, `ce = lse − logits[target]`, `z = lse²`.
+/// Probabilities are formed with the row maximum subtracted, so finite logits of any size give
+/// finite results; a non-finite logit propagates NaN into the sums (the divergence detector
+/// wants to see it).
+public enum SoftmaxCrossEntropy {
+  public struct Sums: Sendable {
+    /// Σ_n ce_n in Double.
+    public var crossEntropy: Double = 0
+    /// Σ_n lse_n² in Double.
+    public var squaredLogPartition: Double = 0
+  }
+
+  public static func forward(
+    probs: UnsafeMutablePointer<Float>, lse: UnsafeMutablePointer<Float>,
+    logits: UnsafePointer<Float>, targets: UnsafePointer<Int32>, rows n: Int, classes v: Int
+  ) -> Sums {
+    var sums = Sums()
+    for row in 0..<n {
+      let x = logits + row * v
+      let p = probs + row * v
+      let logPartition = Softmax.row(out: p, inp: x, count: v)
+      lse[row] = logPartition
+      sums.crossEntropy += Double(logPartition) - Double(x[Int(targets[row])])
+      sums.squaredLogPartition += Double(logPartition) * Double(logPartition)
+    }
+    return sums
+  }
+
+  /// Accumulates `dlogits += ceScale·(probs − onehot(target)) + 2·zScale·lse·probs`.
+  /// For a mean over N rows with coefficient c_z: `ceScale = 1/N`, `zScale = c_z/N`.
+  public static func backward(
+    dlogits: UnsafeMutablePointer<Float>, probs: UnsafePointer<Float>, lse: UnsafePointer<Float>,
+    targets: UnsafePointer<Int32>, rows n: Int, classes v: Int, ceScale: Float, zScale: Float
+  ) {
+    for row in 0..<n {
+      let p = probs + row * v
+      let d = dlogits + row * v
+      let factor = ceScale + 2 * zScale * lse[row]
+      for i in 0..<v { d[i] += factor * p[i] }
+      d[Int(targets[row])] -= ceScale
+    }
+  }
+}
+
+/// Numerically stable softmax of one row.
+public enum Softmax {
+  /// Writes `out = softmax(inp)` (count values) and returns `log Σ exp(inp)`.
+  @inline(__always)
+  @discardableResult
+  public static func row(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int)
+    -> Float
+  {
+    var maxValue = -Float.infinity
+    for i in 0..<count { maxValue = max(maxValue, inp[i]) }
+    if !maxValue.isFinite {
+      // +inf or NaN somewhere (or all -inf): the row has no meaningful distribution.
+      let hasNaN = (0..<count).contains { inp[$0].isNaN }
+      for i in 0..<count { out[i] = .nan }
+      return hasNaN || maxValue == .infinity ? .nan : -.infinity
+    }
+    var sum: Float = 0
+    for i in 0..<count {
+      let e = ElementwiseMath.exp(inp[i] - maxValue)
+      out[i] = e
+      sum += e
+    }
+    let inverse = 1 / sum
+    for i in 0..<count { out[i] *= inverse }
+    return maxValue + ElementwiseMath.log(sum)
+  }
+
+  /// Softmax backward for one row: `dinp += probs ⊙ (dout − ⟨probs, dout⟩)`.
+  @inline(__always)
+  public static func rowBackward(
+    dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, probs: UnsafePointer<Float>,
+    count: Int
+  ) {
+    var dot: Float = 0
+    for i in 0..<count { dot += probs[i] * dout[i] }
+    for i in 0..<count { dinp[i] += probs[i] * (dout[i] - dot) }
+  }
+}
