@@ -17,11 +17,14 @@ let package = Package(
       providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(name: "CGSL", providers: [.apt(["libgsl-dev"])]),
 
+    // MARK: Configuration: strict JSON, key-path errors
+    .target(name: "MoEConfig"),
+
     // MARK: Numerics: buffers in, buffers out
     .target(name: "MoEKernels", dependencies: ["CBLAS"]),
 
     // MARK: The model: config, routing, forward and backward
-    .target(name: "MoEModel", dependencies: ["MoEKernels"]),
+    .target(name: "MoEModel", dependencies: ["MoEKernels", "MoEConfig"]),
 
     // MARK: One training run: optimizers, data, divergence, run record
     .target(name: "MoETraining", dependencies: ["MoEModel"]),
