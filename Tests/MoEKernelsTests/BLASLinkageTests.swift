@@ -1,0 +1,34 @@
+import MoEKernels
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// GSL's package brings its own slow reference CBLAS; the process must bind `cblas_sgemm` to
+/// OpenBLAS (swift-toolchain.md, trap 1). Checked without timing: the symbol the process
+/// resolves is the one OpenBLAS's library exports.
+@Suite("sgemm comes from OpenBLAS")
+struct BLASLinkageTests {
+  @Test func sgemmBindsToOpenBLAS() throws {
+    let handle = try #require(dlopen("libopenblas.so.0", RTLD_NOW | RTLD_NOLOAD))
+    defer { dlclose(handle) }
+    let fromOpenBLAS = try #require(dlsym(handle, "cblas_sgemm"))
+    let resolved = try #require(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "cblas_sgemm"))
+    #expect(fromOpenBLAS == resolved)
+    #expect(!BLAS.coreName.isEmpty && BLAS.coreName != "unknown")
+  }
+
+  /// A 2×3 · 3×2 product by hand, once plain and once with both transposes folded into flags.
+  @Test func gemmFlagsAndLeadingDimensions() {
+    let a: [Float] = [1, 2, 3, 4, 5, 6]  // (2, 3)
+    let b: [Float] = [7, 8, 9, 10, 11, 12]  // (3, 2)
+    var c = [Float](repeating: 0, count: 4)
+    BLAS.gemm(a, b, into: &c, m: 2, n: 2, k: 3, beta: 0)
+    #expect(c == [58, 64, 139, 154])  // [1·7+2·9+3·11, 1·8+2·10+3·12; 4·7+5·9+6·11, 4·8+5·10+6·12]
+    let aT: [Float] = [1, 4, 2, 5, 3, 6]  // aᵀ stored (3, 2)
+    let bT: [Float] = [7, 9, 11, 8, 10, 12]  // bᵀ stored (2, 3)
+    BLAS.gemm(aT, transposeA: true, bT, transposeB: true, into: &c, m: 2, n: 2, k: 3, beta: 1)
+    #expect(c == [116, 128, 278, 308])  // accumulated twice
+  }
+}
