@@ -11,7 +11,7 @@ extension GSL {
     try evaluate("gsl_cdf_ugaussian_Pinv") { gsl_cdf_ugaussian_Pinv(p) }
   }
 
-  /// Quantile of Beta(a, b) at probability p (`gsl_cdf_beta_Pinv`). Needs a, b > 0.
+  /// Quantile of Beta(a, b) at probability p (`gsl_cdf_beta_Pinv`); needs a, b > 0.
   static func betaQuantile(_ p: Double, a: Double, b: Double) throws(StatisticsError) -> Double {
     try evaluate("gsl_cdf_beta_Pinv") { gsl_cdf_beta_Pinv(p, a, b) }
   }
