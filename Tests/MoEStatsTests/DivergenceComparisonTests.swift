@@ -18,9 +18,15 @@ struct VerdictCase: Sendable, CustomTestStringConvertible {
     VerdictCase(kA: 3, nA: 4, kB: 1, nB: 4, alpha: 0.05, verdict: .noSignificantDifference),
     // 3 vs 3 runs: the best possible p is 2/C(6,3) = 0.1 > 0.05, even for 3/3 vs 0/3 ...
     VerdictCase(kA: 3, nA: 3, kB: 0, nB: 3, alpha: 0.05, verdict: .notEnoughRuns),
-    // ... but at α = 0.1 that table is exactly on the boundary (scipy's fisher_exact prints
-    // 0.10000000000000002 for it, so a plain p ≤ α could go either way) and counts.
+    // ... but at α = 0.1 that table is exactly on the boundary and counts (scipy's
+    // fisher_exact prints 0.10000000000000002 for it, GSL's sum 0.09999999999999992).
     VerdictCase(kA: 3, nA: 3, kB: 0, nB: 3, alpha: 0.1, verdict: .aDivergesMore),
+    // Boundary cases where GSL's rounded p lands *above* the exact value, found by comparing a
+    // C program's GSL sums with exact fractions in python: 6/6 vs 0/6 has p = 2/C(12,6) = 1/462
+    // but sums to 0.0021645021645021684 > 1/462; 1/1 vs 0/8 has p = 1/9 but sums to
+    // 0.11111111111111124. Only the relative tolerance keeps them significant at α = p.
+    VerdictCase(kA: 6, nA: 6, kB: 0, nB: 6, alpha: 1.0 / 462, verdict: .aDivergesMore),
+    VerdictCase(kA: 1, nA: 1, kB: 0, nB: 8, alpha: 1.0 / 9, verdict: .aDivergesMore),
     // 1 vs 1 run: best p = 1.
     VerdictCase(kA: 1, nA: 1, kB: 0, nB: 1, alpha: 0.05, verdict: .notEnoughRuns),
     // No runs at all for B.

@@ -38,6 +38,17 @@ struct FisherCase: Sendable, CustomTestStringConvertible {
       agrees(try FisherExactTest(a: 3, b: 0, c: 0, d: 3).twoSidedPValue, 0.1, relative: 1e-12))
   }
 
+  // [[0,6],[7,4]]: n1 = 7, n2 = 10, t = 6, C(17,6) = 12376 and C(7,k)·C(10,6−k) for k = 0...6 is
+  // 210, 1764, 4410, 4200, 1575, 210, 7 (by hand). k = 5 ties the observed k = 0 exactly, but
+  // GSL's pdf puts it 1e-15 higher (found with a C program against exact fractions), so the
+  // two-sided p is (210 + 210 + 7)/12376 = 427/12376 only with the 1e-7 tolerance; without it,
+  // 217/12376. scipy.stats.fisher_exact agrees: 0.034502262443438916.
+  @Test func twoSidedCountsTablesThatTieOnlyInExactArithmetic() throws {
+    let test = try FisherExactTest(a: 0, b: 6, c: 7, d: 4)
+    #expect(agrees(test.twoSidedPValue, 427.0 / 12376, relative: 1e-12))
+    #expect(agrees(test.lessPValue, 210.0 / 12376, relative: 1e-12) && test.greaterPValue == 1)
+  }
+
   // An empty row or column leaves a single possible table: nothing to test, p = 1.
   @Test(arguments: [[0, 0, 0, 0], [0, 0, 2, 3], [4, 0, 1, 0]])
   func degenerateTablesHavePValueOne(_ t: [Int]) throws {
