@@ -14,7 +14,8 @@
 ///   `t.test` rule, which would otherwise give t = 0/0 or ±∞. Compare the means directly then.
 ///
 /// One constant group is fine: ν reduces to n − 1 of the other group. Non-finite samples throw
-/// ``StatisticsError/invalidArgument(_:)``.
+/// ``StatisticsError/invalidArgument(_:)``; samples so large that the variance overflows throw
+/// ``StatisticsError/nonFiniteResult(function:)``.
 public struct WelchTTest: Hashable, Sendable {
   /// Mean of A minus mean of B.
   public let meanDifference: Double
