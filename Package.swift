@@ -46,5 +46,6 @@ let package = Package(
     .target(name: "MoETestSupport", dependencies: ["MoEModel"], path: "Tests/MoETestSupport"),
     .testTarget(name: "MoEKernelsTests", dependencies: ["MoEKernels", "MoETestSupport"]),
     .testTarget(name: "MoEModelTests", dependencies: ["MoEModel", "MoETestSupport"]),
+    .testTarget(name: "MoEStatsTests", dependencies: ["MoEStats"]),
   ]
 )
