@@ -43,3 +43,15 @@ public protocol ValidatedConfig {
   /// Throws the first impossible value, with its key path relative to this section.
   func validate() throws(ConfigError)
 }
+
+extension ValidatedConfig {
+  /// The error ``validate()`` throws, or nil (avoids typed-throws catch sites in callers).
+  public var validationError: ConfigError? {
+    do throws(ConfigError) {
+      try validate()
+      return nil
+    } catch {
+      return error
+    }
+  }
+}

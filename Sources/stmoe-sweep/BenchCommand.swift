@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import MoEKernels
+import MoEModel
+
+/// `stmoe-sweep bench`: training-step throughput against a measured sgemm rate.
+struct BenchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "bench",
+    abstract: "Measure forward+backward throughput (tokens/s, GFLOP/s) against sgemm on this machine.")
+
+  @OptionGroup var source: ConfigSource
+  @Option(help: "BLAS threads.") var threads: Int = 1
+  @Option(help: "Untimed warm-up steps.") var warmup: Int = 3
+  @Option(help: "Timed steps.") var steps: Int = 20
+  @Flag(help: "Print the result as JSON.") var json = false
+
+  func validate() throws {
+    guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads).") }
+    guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps).") }
+  }
+
+  func run() throws {
+    let config = try source.modelConfig()
+    BLAS.threadCount = threads
+    let model = Transformer(config: config, seed: 0)
+    let n = config.tokensPerStep
+    var random = RandomStream(seed: 2)
+    let inputs = (0..<n).map { _ in Int32(random.index(below: config.vocabSize)) }
+    let targets = (0..<n).map { _ in Int32(random.index(below: config.vocabSize)) }
+    var step = 0
+    let result = ThroughputBenchmark(warmupSteps: warmup, timedSteps: steps).run(
+      what: "forward+backward", tokensPerStep: n, flopsPerStep: ModelCost(config).trainingFlopsPerStep,
+      sgemmShape: (n, config.channels, config.hiddenWidth)
+    ) {
+      model.forward(inputs: inputs, targets: targets, training: true, step: step)
+      model.backward()
+      step += 1
+    }
+    if json {
+      print(try prettyJSON(result))
+      return
+    }
+    let f = { (value: Double) in String(format: "%.1f", value) }
+    print("config \(source.config), \(result.what), \(result.blasThreads) BLAS thread(s), OpenBLAS core \(result.blasCore)")
+    print("step        \(f(result.stepMilliseconds.median)) ms median [\(f(result.stepMilliseconds.minimum))–\(f(result.stepMilliseconds.maximum))] over \(steps) steps")
+    print("throughput  \(Int(result.tokensPerSecond)) tokens/s, \(f(result.modelGflops)) model GFLOP/s")
+    print("sgemm       \(f(result.sgemmGflops.median)) GFLOP/s at \(result.sgemmShape.map(String.init).joined(separator: "×")) (M×K×N), interleaved")
+    print("ratio       \(String(format: "%.2f", result.ratio)) of sgemm; CPU utilisation \(String(format: "%.2f", result.cpuUtilisation))")
+  }
+}
