@@ -17,8 +17,9 @@ public enum Activation {
     count: Int
   ) {
     for i in 0..<count {
-      dgate[i] += dout[i] * linear[i] * ElementwiseMath.geluDerivative(gate[i])
-      dlinear[i] += dout[i] * ElementwiseMath.gelu(gate[i])
+      let (value, derivative) = ElementwiseMath.geluWithDerivative(gate[i])
+      dgate[i] += dout[i] * linear[i] * derivative
+      dlinear[i] += dout[i] * value
     }
   }
 
