@@ -1,4 +1,5 @@
 import ArgumentParser
+import MoEKernels
 
 @main
 struct StmoeSweep: ParsableCommand {
@@ -10,4 +11,10 @@ struct StmoeSweep: ParsableCommand {
       real training of a sparse model with hand-written forward and backward passes.
       """,
     subcommands: [ModelCommand.self, BenchCommand.self])
+
+  static func main() {
+    BLASCoreSelection.reexecuteIfNeeded()
+    BLAS.threadCount = 1
+    main(nil)
+  }
 }
