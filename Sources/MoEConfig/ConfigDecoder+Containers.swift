@@ -37,12 +37,18 @@ final class KeyUsageLog {
 /// A decoder for one value; it is also that value's single-value container.
 final class ValueDecoder: Decoder, SingleValueDecodingContainer {
   let value: JSONValue
+  /// The enclosing default's value here, passed on to nested `DefaultConstructible` values.
+  let defaults: JSONValue?
   let path: [KeyPathComponent]
   let session: DecodingSession
   let log: KeyUsageLog
 
-  init(value: JSONValue, path: [KeyPathComponent], session: DecodingSession, log: KeyUsageLog) {
+  init(
+    value: JSONValue, defaults: JSONValue?, path: [KeyPathComponent], session: DecodingSession,
+    log: KeyUsageLog
+  ) {
     self.value = value
+    self.defaults = defaults
     self.path = path
     self.session = session
     self.log = log
@@ -54,7 +60,16 @@ final class ValueDecoder: Decoder, SingleValueDecodingContainer {
   /// A decoder for a nested value that reports into the same log (for `nestedContainer` and
   /// `superDecoder`; plain nested values go through `DecodingSession.decode`).
   func nested(_ value: JSONValue, at component: KeyPathComponent) -> ValueDecoder {
-    ValueDecoder(value: value, path: path + [component], session: session, log: log)
+    ValueDecoder(
+      value: value, defaults: defaults(at: component), path: path + [component], session: session,
+      log: log)
+  }
+
+  /// The enclosing default's value one step down; none inside arrays (elements take their own
+  /// type's defaults).
+  func defaults(at component: KeyPathComponent) -> JSONValue? {
+    guard case .key(let key) = component, case .object(let members)? = defaults else { return nil }
+    return members[key]
   }
 
   func container<Key: CodingKey>(keyedBy _: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -80,7 +95,7 @@ final class ValueDecoder: Decoder, SingleValueDecodingContainer {
   func decodeNil() -> Bool { value == .null }
 
   func decode<T: Decodable>(_ type: T.Type) throws -> T {
-    try session.decode(type, from: value, at: path)
+    try session.decode(type, from: value, defaults: defaults, at: path)
   }
 }
 
@@ -111,7 +126,10 @@ private struct ObjectContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
   }
 
   func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-    try decoder.session.decode(type, from: member(key), at: decoder.path + [.key(key.stringValue)])
+    let component = KeyPathComponent.key(key.stringValue)
+    return try decoder.session.decode(
+      type, from: member(key), defaults: decoder.defaults(at: component),
+      at: decoder.path + [component])
   }
 
   func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
@@ -165,7 +183,8 @@ private struct ArrayContainer: UnkeyedDecodingContainer {
 
   mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
     let (element, component) = try next()
-    return try decoder.session.decode(type, from: element, at: decoder.path + [component])
+    return try decoder.session.decode(
+      type, from: element, defaults: nil, at: decoder.path + [component])
   }
 
   mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws

@@ -5,10 +5,11 @@ import Foundation
 ///
 /// Every value is decoded through the same rules, at any depth (nested structs, arrays and
 /// optionals of structs):
-/// - a `DefaultConstructible & Encodable` type read from an object first has its object laid over
-///   the encoding of `T()` (`JSONValue.overlaid(on:)`), so absent keys keep their defaults; an
-///   enclosing default wins over the nested type's own (`RunConfig()`'s `model` over
-///   `ModelConfig()`), and array elements get their element type's defaults;
+/// - a `DefaultConstructible & Encodable` type read from an object takes the keys the object
+///   lacks from its default: the enclosing default's value for it where there is one
+///   (`RunConfig()`'s `model` wins over `ModelConfig()`), else the encoding of `T()`; array
+///   elements get their element type's defaults. Only such types are filled: a dictionary or a
+///   `JSONValue` is taken as written;
 /// - a key its type's `CodingKeys` do not know is an error (`model.expertsPerTokn: unknown key
 ///   "expertsPerTokn" (did you mean "expertsPerToken"?)`);
 /// - a value of the wrong JSON type is an error naming both (`expected an integer, found a
@@ -53,7 +54,7 @@ public enum ConfigDecoder {
     _ type: T.Type = T.self, from value: JSONValue, file: String? = nil
   ) throws(ConfigError) -> T {
     do {
-      return try DecodingSession().decode(type, from: value, at: [])
+      return try DecodingSession().decode(type, from: value, defaults: nil, at: [])
     } catch let error as ConfigError {
       throw error.file == nil ? (file.map(error.inFile) ?? error) : error
     } catch let error as DecodingError {
@@ -71,18 +72,24 @@ final class DecodingSession {
 
   /// Decodes one value at `path` by the rules in `ConfigDecoder`; errors are `ConfigError`s,
   /// except `DecodingError`s from hand-written `init(from:)`, which carry their own path.
-  func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, at path: [KeyPathComponent])
-    throws -> T
-  {
+  ///
+  /// `defaults` is the enclosing default's value at `path`, if any.
+  func decode<T: Decodable>(
+    _ type: T.Type, from value: JSONValue, defaults: JSONValue?, at path: [KeyPathComponent]
+  ) throws -> T {
     if T.self == JSONValue.self, let value = value as? T { return value }
     if let scalar = try decodeScalar(type, from: value, at: path) { return scalar }
-    var value = value
-    if case .object = value,
+    var (value, defaults) = (value, defaults)
+    if case .object(let members) = value,
       let defaultType = T.self as? any (DefaultConstructible & Encodable).Type
     {
-      value = value.overlaid(on: try defaultTree(of: defaultType, at: path))
+      if case .object = defaults {} else { defaults = try defaultTree(of: defaultType, at: path) }
+      if case .object(let base) = defaults {
+        value = .object(members.merging(base) { written, _ in written })
+      }
     }
-    let decoder = ValueDecoder(value: value, path: path, session: self, log: KeyUsageLog())
+    let decoder = ValueDecoder(
+      value: value, defaults: defaults, path: path, session: self, log: KeyUsageLog())
     let result: T
     do {
       result = try T(from: decoder)

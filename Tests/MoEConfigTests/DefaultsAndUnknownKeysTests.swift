@@ -24,6 +24,22 @@ import Testing
     #expect(try decodeTrial(#"{"router": {"jitter": 0}}"#).router.expertCount == 4)
   }
 
+  /// Only `DefaultConstructible` types are filled: a dictionary or `JSONValue` is taken as
+  /// written, and a section whose default is `nil` gets its own type's defaults.
+  @Test func onlyTypesWithDefaultsAreFilled() throws {
+    struct Extras: Codable, DefaultConstructible {
+      var weights: [String: Double] = ["a": 1]
+      var raw: JSONValue = ["k": 1]
+      var router: RouterConfig?
+    }
+    let extras = try ConfigDecoder.decode(
+      Extras.self,
+      from: Data(#"{"weights": {"b": 2}, "raw": {"j": 2}, "router": {"jitter": 0}}"#.utf8))
+    #expect(extras.weights == ["b": 2])
+    #expect(extras.raw == ["j": 2])
+    #expect(extras.router == RouterConfig(jitter: 0))
+  }
+
   @Test func optionalsTakeNullOrAValue() throws {
     #expect(try decodeTrial(#"{"resumeFrom": "ckpt.bin"}"#).resumeFrom == "ckpt.bin")
     #expect(try decodeTrial(#"{"resumeFrom": null}"#).resumeFrom == nil)
