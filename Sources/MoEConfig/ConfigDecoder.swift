@@ -93,13 +93,11 @@ final class DecodingSession {
     let result: T
     do {
       result = try T(from: decoder)
-    } catch let error as ConfigError {
-      throw decoder.log.unknownKeyError() ?? error
-    } catch let error as DecodingError {
-      throw decoder.log.unknownKeyError() ?? error
     } catch {
-      throw decoder.log.unknownKeyError()
-        ?? ConfigError(keyPath: KeyPathComponent.render(path), String(describing: error))
+      // An unknown key here explains more than whatever it made fail.
+      if let unknown = decoder.log.unknownKeyError() { throw unknown }
+      if error is ConfigError || error is DecodingError { throw error }
+      throw ConfigError(keyPath: KeyPathComponent.render(path), String(describing: error))
     }
     if let unknown = decoder.log.unknownKeyError() { throw unknown }
     if T.self is any ValidatedConfig.Type, let section = result as? any ValidatedConfig {
