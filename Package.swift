@@ -47,5 +47,6 @@ let package = Package(
     .testTarget(name: "MoEKernelsTests", dependencies: ["MoEKernels", "MoETestSupport"]),
     .testTarget(name: "MoEModelTests", dependencies: ["MoEModel", "MoETestSupport"]),
     .testTarget(name: "MoEStatsTests", dependencies: ["MoEStats"]),
+    .testTarget(name: "MoEConfigTests", dependencies: ["MoEConfig"]),
   ]
 )

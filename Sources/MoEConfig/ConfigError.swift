@@ -19,7 +19,9 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable, Sendable {
   public func prefixed(by prefix: String) -> ConfigError {
     var copy = self
     if prefix.isEmpty { return copy }
-    copy.keyPath = keyPath.isEmpty ? prefix : (keyPath.hasPrefix("[") ? prefix + keyPath : prefix + "." + keyPath)
+    copy.keyPath =
+      keyPath.isEmpty
+      ? prefix : (keyPath.hasPrefix("[") ? prefix + keyPath : prefix + "." + keyPath)
     return copy
   }
 
