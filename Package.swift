@@ -27,7 +27,7 @@ let package = Package(
     .target(name: "MoEModel", dependencies: ["MoEKernels", "MoEConfig"]),
 
     // MARK: One training run: optimizers, data, divergence, run record
-    .target(name: "MoETraining", dependencies: ["MoEModel"]),
+    .target(name: "MoETraining", dependencies: ["MoEKernels", "MoEConfig"]),
 
     // MARK: Statistics (the only GSL caller)
     .target(name: "MoEStats", dependencies: ["CGSL"]),
@@ -46,5 +46,6 @@ let package = Package(
     .target(name: "MoETestSupport", dependencies: ["MoEModel"], path: "Tests/MoETestSupport"),
     .testTarget(name: "MoEKernelsTests", dependencies: ["MoEKernels", "MoETestSupport"]),
     .testTarget(name: "MoEModelTests", dependencies: ["MoEModel", "MoETestSupport"]),
+    .testTarget(name: "MoETrainingTests", dependencies: ["MoETraining"]),
   ]
 )
