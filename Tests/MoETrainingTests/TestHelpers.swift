@@ -37,3 +37,31 @@ func expectClose(
   #expect(abs(actual - expected) <= tolerance, "\(actual) vs expected \(expected)",
     sourceLocation: sourceLocation)
 }
+
+/// One batch of `source` as arrays: training batch `index`, or held-out batch `index`.
+func batch(
+  _ source: any BatchSource, _ index: Int, evaluation: Bool = false
+) -> (inputs: [Int32], targets: [Int32]) {
+  let count = source.batchSize * source.sequenceLength
+  var inputs = [Int32](repeating: -1, count: count)
+  var targets = [Int32](repeating: -1, count: count)
+  inputs.withUnsafeMutableBufferPointer { i in
+    targets.withUnsafeMutableBufferPointer { t in
+      if evaluation {
+        source.evaluationBatch(index: index, into: i.baseAddress!, targets: t.baseAddress!)
+      } else {
+        source.trainingBatch(step: index, into: i.baseAddress!, targets: t.baseAddress!)
+      }
+    }
+  }
+  return (inputs, targets)
+}
+
+/// The rows of a (B, T) batch, each with its T + 1 tokens (inputs then the last target).
+func sequences(
+  _ batch: (inputs: [Int32], targets: [Int32]), sequenceLength t: Int
+) -> [[Int32]] {
+  stride(from: 0, to: batch.inputs.count, by: t).map { start in
+    Array(batch.inputs[start..<(start + t)]) + [batch.targets[start + t - 1]]
+  }
+}
