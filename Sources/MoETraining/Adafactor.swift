@@ -49,7 +49,8 @@ public struct Adafactor: Optimizer {
     var stateCount = 0
     for (slice, factored) in zip(slices, isFactored) {
       offsets.append(stateCount)
-      stateCount += slice.stack * (factored ? slice.rows + slice.columns : slice.rows * slice.columns)
+      stateCount +=
+        slice.stack * (factored ? slice.rows + slice.columns : slice.rows * slice.columns)
     }
     stateOffsets = offsets
     secondMoments = Arena(count: stateCount)
@@ -125,7 +126,8 @@ public struct Adafactor: Optimizer {
         rowSum += square
         columnSums[j] += square
       }
-      let updated = Float(decay.beta * Double(rowState[i]) + decay.complement * rowSum / Double(columns))
+      let updated = Float(
+        decay.beta * Double(rowState[i]) + decay.complement * rowSum / Double(columns))
       rowState[i] = updated
       rowMeanSum += Double(updated)
     }
@@ -159,7 +161,8 @@ public struct Adafactor: Optimizer {
     var sumOfSquares = 0.0
     for k in 0..<count {
       let g = Double(grad[k])
-      let updated = Float(decay.beta * Double(state[k]) + decay.complement * (g * g + config.epsilon1))
+      let updated = Float(
+        decay.beta * Double(state[k]) + decay.complement * (g * g + config.epsilon1))
       state[k] = updated
       let u = grad[k] / updated.squareRoot()
       direction[k] = u

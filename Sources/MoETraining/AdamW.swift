@@ -1,8 +1,9 @@
 import Foundation
 import MoEKernels
 
-/// Adam with bias correction and *independent* weight decay (Loshchilov & Hutter; the
-/// "independent" form of Wortsman et al. 2023, §3.2.2 / App. C).
+/// Adam with bias correction and *independent* weight decay.
+///
+/// AdamW (Loshchilov & Hutter) in the "independent" form of Wortsman et al. 2023.
 ///
 /// With lr the scheduled learning rate at 0-based `step`, t = step + 1, η the peak learning
 /// rate and s = lr/η the schedule factor (0 when η = 0):
@@ -27,7 +28,8 @@ public struct AdamW: Optimizer {
   private var meter: UpdateMeter
 
   public init(slices: [ParameterSlice], config: AdamWConfig, peakLearningRate: Float) {
-    precondition(peakLearningRate >= 0 && peakLearningRate.isFinite, "peak learning rate must be ≥ 0")
+    precondition(
+      peakLearningRate >= 0 && peakLearningRate.isFinite, "peak learning rate must be ≥ 0")
     self.slices = slices
     self.config = config
     self.peakLearningRate = peakLearningRate

@@ -41,7 +41,8 @@ public struct ByteCorpus: BatchSource {
       throw ConfigError(
         keyPath: "textPath",
         "the text has \(bytes.count) bytes; its last 10 % must hold one window of "
-          + "\(sequenceLength + 1) bytes", suggestion: "use a file of at least \(10 * (sequenceLength + 1)) bytes")
+          + "\(sequenceLength + 1) bytes",
+        suggestion: "use a file of at least \(10 * (sequenceLength + 1)) bytes")
     }
     self.bytes = bytes
     self.batchSize = batchSize
@@ -69,7 +70,8 @@ public struct ByteCorpus: BatchSource {
     region: Range<Int>, purpose: RandomPurpose, index: Int, inputs: UnsafeMutablePointer<Int32>,
     targets: UnsafeMutablePointer<Int32>
   ) {
-    let startCount = region.count - sequenceLength  // window starts lowerBound ... upperBound − T − 1
+    // Windows of T + 1 bytes start at lowerBound ... upperBound − T − 1.
+    let startCount = region.count - sequenceLength
     SequenceWriter.fillBatch(
       seed: seed, purpose: purpose, index: index, batchSize: batchSize,
       sequenceLength: sequenceLength, inputs: inputs, targets: targets

@@ -10,8 +10,10 @@ public enum DomainWeighting: String, Codable, Hashable, Sendable, CaseIterable {
   case uniform, random
 }
 
-/// The data section of a run. Batch size, sequence length and vocabulary size come from the
-/// model and training sections and are passed to ``makeSource(vocabularySize:batchSize:sequenceLength:seed:)``.
+/// The data section of a run.
+///
+/// Batch size, sequence length and vocabulary size come from the model and training sections
+/// and are passed to ``makeSource(vocabularySize:batchSize:sequenceLength:seed:)``.
 public struct DataConfig: Codable, Hashable, Sendable, ValidatedConfig {
   public var kind = DataKind.synthetic  // embedded multi-domain Markov corpus; no downloads
   public var domainCount = 4  // synthetic: D domains, each owning V/D tokens
@@ -56,7 +58,8 @@ public struct DataConfig: Codable, Hashable, Sendable, ValidatedConfig {
     case .bytes:
       guard vocabularySize >= 256 else {
         throw ConfigError(
-          keyPath: "kind", "a byte corpus needs a vocabulary of 256 tokens, the model has \(vocabularySize)")
+          keyPath: "kind",
+          "a byte corpus needs a vocabulary of 256 tokens, the model has \(vocabularySize)")
       }
       return try ByteCorpus(
         contentsOf: textPath, batchSize: batchSize, sequenceLength: sequenceLength, seed: seed)

@@ -1,10 +1,12 @@
 import MoEConfig
 
-/// Thresholds of the ``DivergenceDetector`` (harness-practice §3). They belong in the hashed
-/// run config: a different threshold is a different experiment.
+/// Thresholds of the ``DivergenceDetector``.
+///
+/// Rules follow harness-practice §3. They belong in the hashed run config: a different
+/// threshold is a different experiment. `0` turns a factor or sigma rule off.
 public struct DivergenceConfig: Codable, Hashable, Sendable, ValidatedConfig {
-  public var capFactor = 3.0  // diverged(cap) when loss > capFactor × first loss; 0 = off
-  public var spikeFactor = 2.0  // spike when loss ≥ spikeFactor × mean of the last spikeWindow; 0 = off
+  public var capFactor = 3.0  // diverged(cap) when loss > capFactor × first loss
+  public var spikeFactor = 2.0  // spike when loss ≥ spikeFactor × mean of the last spikeWindow
   public var spikeWindow = 100  // losses in the ratio rule's mean (rule waits for a full window)
   public var spikeSigma = 6.0  // spike when (loss − mean)/sd > spikeSigma over zWindow; 0 = off
   public var zWindow = 128  // losses in the z-score rule's mean and standard deviation

@@ -70,7 +70,8 @@ public struct DivergenceDetector: Sendable {
   }
 
   /// Takes the loss and gradient norm of `step`; returns a verdict if the run has diverged.
-  public mutating func observe(step: Int, loss: Double, gradientNorm: Double) -> DivergenceVerdict? {
+  public mutating func observe(step: Int, loss: Double, gradientNorm: Double) -> DivergenceVerdict?
+  {
     if let verdict { return verdict }
     guard loss.isFinite, gradientNorm.isFinite else {
       return declare(step: step, reason: .nonfinite, loss: loss)
@@ -102,7 +103,9 @@ public struct DivergenceDetector: Sendable {
     return nil
   }
 
-  private mutating func declare(step: Int, reason: DivergenceReason, loss: Double) -> DivergenceVerdict {
+  private mutating func declare(step: Int, reason: DivergenceReason, loss: Double)
+    -> DivergenceVerdict
+  {
     let decided = DivergenceVerdict(step: step, reason: reason, loss: loss)
     verdict = decided
     return decided

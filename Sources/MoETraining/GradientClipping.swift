@@ -20,7 +20,10 @@ public enum GradientClipping {
 
   /// Scales `gradients` in place so their global L2 norm is at most `maximumNorm`.
   ///
-  /// - Parameter maximumNorm: the limit c; 0 (or less) turns clipping off and only measures.
+  /// - Parameters:
+  ///   - gradients: the flat gradient arena, scaled in place.
+  ///   - count: number of gradients.
+  ///   - maximumNorm: the limit c; 0 (or less) turns clipping off and only measures.
   /// - Returns: the norm before clipping (NaN or +∞ if any gradient is non-finite).
   @discardableResult
   public static func clip(

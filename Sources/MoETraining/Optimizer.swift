@@ -84,7 +84,8 @@ struct UpdateMeter: Sendable {
     let total = squares.reduce(0, +)
     var perSlice = squares
     for index in perSlice.indices {
-      perSlice[index] = counts[index] > 0 ? (perSlice[index] / Double(counts[index])).squareRoot() : 0
+      perSlice[index] =
+        counts[index] > 0 ? (perSlice[index] / Double(counts[index])).squareRoot() : 0
     }
     return UpdateStatistics(
       updateRMS: totalCount > 0 ? (total / Double(totalCount)).squareRoot() : 0,

@@ -58,7 +58,9 @@ public struct AdafactorConfig: Codable, Hashable, Sendable, ValidatedConfig {
   }
 }
 
-/// AdamW with bias correction and *independent* weight decay (Wortsman et al. 2023 defaults).
+/// AdamW with bias correction and *independent* weight decay.
+///
+/// Defaults are those of Wortsman et al. 2023.
 public struct AdamWConfig: Codable, Hashable, Sendable, ValidatedConfig {
   public var beta1 = 0.9  // first-moment decay
   public var beta2 = 0.95  // second-moment decay

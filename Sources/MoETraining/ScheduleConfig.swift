@@ -5,8 +5,10 @@ public enum ScheduleKind: String, Codable, Hashable, Sendable, CaseIterable {
   case constant, linearWarmup, inverseSquareRoot, cosine
 }
 
-/// The learning-rate schedule of a run. The peak rate lives here because it is a first-class
-/// sweep axis; formulas are in ``LearningRateSchedule``.
+/// The learning-rate schedule of a run.
+///
+/// The peak rate lives here because it is a first-class sweep axis; formulas are in
+/// ``LearningRateSchedule``.
 public struct ScheduleConfig: Codable, Hashable, Sendable, ValidatedConfig {
   public var kind = ScheduleKind.linearWarmup  // reference spec: constant after 100 warm-up steps
   public var learningRate = 1e-2  // peak rate η (Mesh-TF's cap; Wortsman sweeps 3e-4…3e-1)

@@ -33,8 +33,13 @@ public struct SyntheticMarkovCorpus: BatchSource {
 
   /// - Parameters:
   ///   - vocabularySize: V ≥ `domainCount`; every token of the vocabulary belongs to a domain.
+  ///   - domainCount: D, the number of domains.
   ///   - branching: successors per state (≥ 2; fewer in a domain with fewer tokens).
-  ///   - corpusSeed: seeds the chains and weights; `seed` seeds the sequences.
+  ///   - domainWeighting: uniform weights, or Dirichlet(1) weights drawn from `corpusSeed`.
+  ///   - corpusSeed: seeds the chains and weights.
+  ///   - batchSize: B, sequences per batch.
+  ///   - sequenceLength: T, input tokens per sequence.
+  ///   - seed: the run seed, which seeds the sequences.
   public init(
     vocabularySize: Int, domainCount: Int, branching: Int, domainWeighting: DomainWeighting,
     corpusSeed: UInt64, batchSize: Int, sequenceLength: Int, seed: UInt64

@@ -26,6 +26,8 @@ import Testing
     return config
   }
 
+  /// Two factored steps by hand.
+  ///
   /// Second step, G₂ = all ones (g² = 1):
   ///   R ← β·[2.5, 12.5] + 0.5743492 = [1.6384762, 5.8949845]
   ///   C ← β·[5, 10] + 0.5743492 = [2.7026033, 4.8308574];  mean(R) = 3.7667303
@@ -39,10 +41,13 @@ import Testing
       &optimizer, parameters: &theta, gradients: Self.g1, learningRate: 0.1, step: 0)
     expectClose(theta, [0.4225403, -0.6095445, 0.8960770, -0.0979796])
     #expect(first.clippedFraction == 0)
-    _ = takeStep(&optimizer, parameters: &theta, gradients: [1, 1, 1, 1], learningRate: 0.1, step: 1)
+    _ = takeStep(
+      &optimizer, parameters: &theta, gradients: [1, 1, 1, 1], learningRate: 0.1, step: 1)
     expectClose(theta, [0.3303106, -0.6785288, 0.8474531, -0.1343484])
   }
 
+  /// Two unfactored steps on a vector by hand.
+  ///
   /// A 3-vector is never factored. Step 1, G = [1, −2, 2]: V̂ = g² (+1e-30), U = G/|G| =
   /// [1, −1, 1], RMS(U) = 1 = d, which is not > d, so no clipping: θ₁ = θ₀ − 0.1·U.
   /// Step 2, G = [2, 0, 1]: V̂ = β·[1, 4, 4] + 0.5743492·[4, 0, 1] = [2.7230475, 1.7026033, 2.2769525],
@@ -59,6 +64,8 @@ import Testing
     expectClose(theta, [0.2 - 0.12119993, 0.4, 0.2 - 0.06627092])
   }
 
+  /// Update clipping engages exactly when RMS(U) > d.
+  ///
   /// RMS(U₁) = 0.9797959. d = 0.98 is just above it: no clipping, θ₁ = θ₀ − 0.1·U₁.
   /// d = 0.979 is just below it: Û = U₁·0.979/0.9797959, so θ₁ = θ₀ − 0.0999187·U₁.
   @Test func updateClippingEngagesExactlyAboveThreshold() {
@@ -80,6 +87,8 @@ import Testing
     expectClose(limited.updateRMS, 0.0979, tolerance: 1e-7)
   }
 
+  /// Update clipping is per stacked matrix.
+  ///
   /// Stack of two 2×2 matrices, clipped separately. A = G₁ (RMS 0.98, kept). B = [[1, 0], [0, 2]]:
   /// g² = [[1, 0], [0, 4]], R = [0.5, 2], C = [0.5, 2], mean R = 1.25, V̂ = [[0.2, 0.8], [0.8, 3.2]],
   /// U = [1/√0.2, 0, 0, 2/√3.2] = [2.2360680, 0, 0, 1.1180340], RMS = √(6.25/4) = 1.25 → Û = U/1.25
@@ -103,6 +112,8 @@ import Testing
     expectClose(theta, Self.u1.map { -$0 } + [-2.2360680, 0, 0, -1.1180340])
   }
 
+  /// The parameter scale multiplies the step.
+  ///
   /// RMS(θ₀) = √((0.25 + 0.25 + 1 + 0)/4) = √0.375 = 0.6123724, so α = 0.1·0.6123724.
   /// With θ₀ = 0 the scale is the floor ε₂ = 1e-3: α = 1e-4.
   @Test func parameterScaleMultipliesTheStep() {

@@ -28,6 +28,8 @@ import Testing
     expectClose(theta, [0.8470526, -1.7082675])
   }
 
+  /// AdamW decay is scaled by lr/peak, not by lr.
+  ///
   /// The decay is independent of the peak learning rate: with zero gradients (Adam term 0) and
   /// lr at the peak, one step removes exactly λ·θ whether the peak is 1e-3 or 1: θ = 2, λ = 0.25
   /// → 2 − 0.5 = 1.5. At half the peak the decay halves: 2 − 0.25 = 1.75.
@@ -58,6 +60,8 @@ import Testing
     #expect(statistics.clippedFraction == nil)
   }
 
+  /// SGD with momentum, two steps by hand.
+  ///
   /// Momentum 0.9, lr 0.1, θ₀ = [1, 2]. Step 1, g = [0.5, −1]: b = g, θ₁ = [0.95, 2.1].
   /// Step 2, g = [1, 1]: b = 0.9·[0.5, −1] + [1, 1] = [1.45, 0.1], θ₂ = [0.95 − 0.145, 2.1 − 0.01]
   /// = [0.805, 2.09].

@@ -13,6 +13,8 @@ import Testing
     return path
   }
 
+  /// Training and held-out windows stay inside their own region.
+  ///
   /// Each window is T + 1 = 8 consecutive bytes; training windows lie in 0...179 (starts
   /// 0...172), held-out windows in 180...199 (starts 180...192). 80 × 16 training windows over
   /// 173 starts reach both ends of the region.
@@ -48,14 +50,18 @@ import Testing
     #expect(batch(a, 9) != batch(c, 9))
   }
 
+  /// Missing and too-short text files are refused.
+  ///
   /// 50 bytes with T = 7: the held-out region has 50 − 45 = 5 < 8 bytes. Missing files and too
   /// short files are refused with the key path `textPath`.
   @Test func unusableTextFilesAreRefused() throws {
     #expect(throws: ConfigError.self) {
-      try ByteCorpus(bytes: Array(repeating: 65, count: 50), batchSize: 1, sequenceLength: 7, seed: 0)
+      try ByteCorpus(
+        bytes: Array(repeating: 65, count: 50), batchSize: 1, sequenceLength: 7, seed: 0)
     }
     do {
-      _ = try ByteCorpus(contentsOf: "/nonexistent/file.txt", batchSize: 1, sequenceLength: 7, seed: 0)
+      _ = try ByteCorpus(
+        contentsOf: "/nonexistent/file.txt", batchSize: 1, sequenceLength: 7, seed: 0)
       Issue.record("a missing file must throw")
     } catch {
       #expect(error.keyPath == "textPath")
@@ -69,7 +75,8 @@ import Testing
     var config = DataConfig()
     config.kind = .bytes
     config.textPath = path
-    let source = try config.makeSource(vocabularySize: 256, batchSize: 2, sequenceLength: 7, seed: 0)
+    let source = try config.makeSource(
+      vocabularySize: 256, batchSize: 2, sequenceLength: 7, seed: 0)
     #expect(source is ByteCorpus && source.vocabularySize == 256 && source.crossEntropyFloor == nil)
     do {
       _ = try config.makeSource(vocabularySize: 128, batchSize: 2, sequenceLength: 7, seed: 0)
@@ -79,6 +86,8 @@ import Testing
     }
   }
 
+  /// Random tokens are uniform, shifted by one, and differ between training and held-out.
+  ///
   /// Uniform tokens over V = 16: 64 × 64 × 16 = 65 536 draws, 4096 expected per token with
   /// standard deviation √(4096·15/16) = 62; every count within 6σ = 372. Floor ln 16 = 2.7725887.
   @Test func randomTokensAreUniformAndShifted() {

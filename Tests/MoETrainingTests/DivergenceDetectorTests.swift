@@ -48,14 +48,19 @@ import Testing
     }
   }
 
+  /// A loss above capFactor × the first loss diverges.
+  ///
   /// L₀ = 5, capFactor 3: the cap is 15. A loss of exactly 15 passes; 15.01 diverges.
   @Test func lossAboveCapTimesInitialLossDiverges() {
     var detector = DivergenceDetector(Self.config(ratio: false, zScore: false))
     #expect(feed(&detector, [5, 4, 15]) == nil)
-    #expect(detector.observe(step: 3, loss: 15.01, gradientNorm: 1)
-      == DivergenceVerdict(step: 3, reason: .cap, loss: 15.01))
+    #expect(
+      detector.observe(step: 3, loss: 15.01, gradientNorm: 1)
+        == DivergenceVerdict(step: 3, reason: .cap, loss: 15.01))
   }
 
+  /// The ratio rule needs a full window and twice its mean.
+  ///
   /// Ratio rule alone. After 100 losses of 1.0 the mean is 1: 2.0 ≥ 2·1 is a spike, 1.999 is
   /// not, and after only 99 losses (window not full) even 5.0 is not.
   @Test func ratioRuleNeedsAFullWindowAndTwiceTheMean() {
@@ -71,6 +76,8 @@ import Testing
     #expect(early.events.isEmpty)
   }
 
+  /// The z-score rule fires above 6σ once 64 losses are in.
+  ///
   /// z rule alone, 64 losses alternating 0.99, 1.01: mean 1, sd = 0.01·√(64/63) = 0.0100791,
   /// 6·sd = 0.0604743. 1.0605 (z = 6.0025) spikes, 1.0604 (z = 5.9926) does not. With only 63
   /// losses the rule is not yet active, even for 1.5.
@@ -99,6 +106,8 @@ import Testing
     #expect(detector.events.allSatisfy { $0.step == 151 })
   }
 
+  /// Spikes count as divergence only after `spikePatience` consecutive steps.
+  ///
   /// Ratio rule only, 100 × 1.0 then spikes of 3.0 (mean stays ≤ 1.12 < 1.5, so every 3.0 is a
   /// spike): three in a row, a calm step, then four in a row → diverged(spike) at the 4th,
   /// step 100 + 3 + 1 + 3 = 107. Without spikesCountAsDivergence: 7 events, no verdict.

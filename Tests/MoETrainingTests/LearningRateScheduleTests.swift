@@ -29,6 +29,8 @@ import Testing
     for step in [0, 1, 99, 100, 123_456] { expectRate(constant, at: step, 0.01) }
   }
 
+  /// Linear warm-up ramps to the peak and holds.
+  ///
   /// η = 0.01, W = 100: step 0 → 0.01·1/100 = 1e-4; step 49 → 0.01·50/100 = 0.005;
   /// step 99 → 0.01 (end of ramp); step 5000 → 0.01. W = 0 means no ramp.
   @Test func linearWarmupRampsThenHolds() {
@@ -40,6 +42,8 @@ import Testing
     expectRate(schedule(.linearWarmup, rate: 0.01, warmup: 0), at: 0, 0.01)
   }
 
+  /// The inverse-square-root schedule is the T5 form.
+  ///
   /// η = 0.01, W = 10⁴ equals Mesh-TF's min(1/√(step + 1), 0.01):
   /// step 0 and 9999 → 0.01; step 39 999 → 1/√40 000 = 1/200 = 0.005;
   /// step 999 999 → 1/√10⁶ = 0.001.
@@ -51,6 +55,8 @@ import Testing
     expectRate(rsqrt, at: 999_999, 0.001)
   }
 
+  /// Cosine warms up, decays to the minimum at totalSteps, then holds.
+  ///
   /// η = 1, W = 10, S = 110 (cosine length 100), η_min = 0:
   /// step 0 → 1/10 = 0.1; step 9 → 1; step 10 → p = 0 → 1; step 35 → p = 0.25 →
   /// ½(1 + cos 45°) = ½(1 + 0.7071068) = 0.8535534; step 60 → p = 0.5 → 0.5; step 110 → 0;

@@ -16,11 +16,14 @@ import Testing
       sequenceLength: sequenceLength, seed: seed)
   }
 
+  /// A two-state chain has the hand-computed stationary distribution and entropy rate.
+  ///
   /// P = [[0.9, 0.1], [0.5, 0.5]]: π solves π₁·0.1 = π₂·0.5, so π = (5/6, 1/6).
   /// H = 5/6·h(0.1) + 1/6·ln 2 with h(0.1) = −0.1·ln 0.1 − 0.9·ln 0.9 = 0.2302585 + 0.0948245
   /// = 0.3250830, so H = 0.2709025 + 0.1155245 = 0.3864270 nats.
   @Test func chainEntropyRateMatchesHandComputation() {
-    let chain = MarkovChain(successors: [[0, 1], [0, 1]], probabilities: [[0.9, 0.1], [0.5, 0.5]])
+    let chain = MarkovChain(
+      successors: [[0, 1], [0, 1]], probabilities: [[0.9, 0.1], [0.5, 0.5]])
     expectClose(chain.stationaryDistribution[0], 5.0 / 6, tolerance: 1e-12)
     expectClose(chain.stationaryDistribution[1], 1.0 / 6, tolerance: 1e-12)
     expectClose(chain.entropyRate, 0.3864270, tolerance: 1e-7)
@@ -34,6 +37,8 @@ import Testing
     #expect(cycle.entropyRate == 0)
   }
 
+  /// The exact entropy rate agrees with a brute-force estimate from sampled batches.
+  ///
   /// Brute force: count transitions (inputs[t] → targets[t]) over 30 batches of 64×128
   /// (245 760 transitions) and form the empirical conditional entropy
   /// Ĥ = −Σᵢⱼ (nᵢⱼ/N)·ln(nᵢⱼ/nᵢ). Its standard error is about √(Var(−ln P)/N) ≈ √(0.5/245 760)
@@ -59,15 +64,20 @@ import Testing
       let rowTotal = row.reduce(0, +)
       for n in row where n > 0 { empirical -= n / total * log(n / rowTotal) }
     }
-    #expect(abs(empirical - source.entropyRate) < 0.01, "empirical \(empirical) vs \(source.entropyRate)")
+    #expect(
+      abs(empirical - source.entropyRate) < 0.01, "empirical \(empirical) vs \(source.entropyRate)")
     for (d, range) in source.domainRanges.enumerated() {
       for token in range {
-        let expected = source.domainWeights[d] * source.chains[d].stationaryDistribution[token - range.lowerBound]
+        let expected =
+          source.domainWeights[d]
+          * source.chains[d].stationaryDistribution[token - range.lowerBound]
         #expect(abs(tokenCounts[token] / total - expected) < 0.004, "token \(token)")
       }
     }
   }
 
+  /// Domains own disjoint vocabulary slices and sequences never leave theirs.
+  ///
   /// Slices ⌊d·V/D⌋..<⌊(d+1)·V/D⌋: V = 32, D = 2 → 0..<16, 16..<32; V = 10, D = 3 →
   /// 0..<3, 3..<6, 6..<10. Every sequence stays inside the slice of its first token.
   @Test func domainsOwnDisjointVocabularySlices() {

@@ -34,7 +34,8 @@ func expectClose(
   _ actual: Double, _ expected: Double, tolerance: Double = 1e-6,
   sourceLocation: SourceLocation = #_sourceLocation
 ) {
-  #expect(abs(actual - expected) <= tolerance, "\(actual) vs expected \(expected)",
+  #expect(
+    abs(actual - expected) <= tolerance, "\(actual) vs expected \(expected)",
     sourceLocation: sourceLocation)
 }
 
