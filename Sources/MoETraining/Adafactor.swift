@@ -36,7 +36,8 @@ public struct Adafactor: Optimizer {
   /// Scratch: U for one matrix, then one column factor per column.
   private let scratch: Arena
   private let largestMatrix: Int
-  private var columnSums: [Double]
+  /// Double scratch: one running column sum per column.
+  private let columnSumScratch: DoubleScratch
   private var meter: UpdateMeter
 
   public init(slices: [ParameterSlice], config: AdafactorConfig) {
@@ -57,7 +58,7 @@ public struct Adafactor: Optimizer {
     largestMatrix = slices.map { $0.rows * $0.columns }.max() ?? 0
     let widest = slices.map(\.columns).max() ?? 0
     scratch = Arena(count: largestMatrix + widest)
-    columnSums = Array(repeating: 0, count: widest)
+    columnSumScratch = DoubleScratch(count: widest)
   }
 
   /// The decay β₂ₜ = 1 − t^(−c) and its complement t^(−c), in Double, for 0-based `step`.
@@ -110,21 +111,22 @@ public struct Adafactor: Optimizer {
   }
 
   /// Updates R and C of one factored matrix and writes U into scratch; returns Σ U².
-  private mutating func factoredDirection(
+  private func factoredDirection(
     grad: UnsafePointer<Float>, rowState: UnsafeMutablePointer<Float>,
     columnState: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
     decay: (beta: Double, complement: Double)
   ) -> Double {
     let epsilon1 = config.epsilon1
-    for j in 0..<columns { columnSums[j] = 0 }
+    let columnSums = columnSumScratch.base
+    columnSums.update(repeating: 0, count: columns)
     var rowMeanSum = 0.0
     for i in 0..<rows {
-      var rowSum = 0.0
-      for j in 0..<columns {
-        let g = Double(grad[i * columns + j])
+      let row = grad + i * columns
+      let rowSum = interleavedSum(columns) { j in
+        let g = Double(row[j])
         let square = g * g + epsilon1
-        rowSum += square
         columnSums[j] += square
+        return square
       }
       let updated = Float(
         decay.beta * Double(rowState[i]) + decay.complement * rowSum / Double(columns))
@@ -132,7 +134,6 @@ public struct Adafactor: Optimizer {
       rowMeanSum += Double(updated)
     }
     let rowMean = rowMeanSum / Double(rows)
-    let direction = scratch.base
     let columnFactor = scratch.base + largestMatrix
     for j in 0..<columns {
       let updated = Float(
@@ -143,10 +144,12 @@ public struct Adafactor: Optimizer {
     var sumOfSquares = 0.0
     for i in 0..<rows {
       let rowFactor = Float(1 / (Double(rowState[i]) / rowMean).squareRoot())
-      for j in 0..<columns {
-        let u = grad[i * columns + j] * rowFactor * columnFactor[j]
-        direction[i * columns + j] = u
-        sumOfSquares += Double(u) * Double(u)
+      let row = grad + i * columns
+      let direction = scratch.base + i * columns
+      sumOfSquares += interleavedSum(columns) { j in
+        let u = row[j] * rowFactor * columnFactor[j]
+        direction[j] = u
+        return Double(u) * Double(u)
       }
     }
     return sumOfSquares
@@ -158,17 +161,15 @@ public struct Adafactor: Optimizer {
     decay: (beta: Double, complement: Double)
   ) -> Double {
     let direction = scratch.base
-    var sumOfSquares = 0.0
-    for k in 0..<count {
+    let epsilon1 = config.epsilon1
+    return interleavedSum(count) { k in
       let g = Double(grad[k])
-      let updated = Float(
-        decay.beta * Double(state[k]) + decay.complement * (g * g + config.epsilon1))
+      let updated = Float(decay.beta * Double(state[k]) + decay.complement * (g * g + epsilon1))
       state[k] = updated
       let u = grad[k] / updated.squareRoot()
       direction[k] = u
-      sumOfSquares += Double(u) * Double(u)
+      return Double(u) * Double(u)
     }
-    return sumOfSquares
   }
 
   /// `θ −= scale·direction`; returns Σ (θ_new − θ_old)² of the stored values.
@@ -176,21 +177,30 @@ public struct Adafactor: Optimizer {
     direction: UnsafePointer<Float>, scale: Float, to theta: UnsafeMutablePointer<Float>,
     count: Int
   ) -> Double {
-    var squares = 0.0
-    for k in 0..<count {
+    interleavedSum(count) { k in
       let old = theta[k]
       let new = old - scale * direction[k]
       theta[k] = new
       let change = Double(new) - Double(old)
-      squares += change * change
+      return change * change
     }
-    return squares
   }
 
   /// RMS of `count` floats, accumulated in Double.
   static func rootMeanSquare(_ values: UnsafePointer<Float>, count: Int) -> Double {
-    var sum = 0.0
-    for k in 0..<count { sum += Double(values[k]) * Double(values[k]) }
+    let sum = interleavedSum(count) { k in Double(values[k]) * Double(values[k]) }
     return count > 0 ? (sum / Double(count)).squareRoot() : 0
   }
+}
+
+/// A Double allocation for per-step sums, owned for the optimizer's lifetime.
+final class DoubleScratch: @unchecked Sendable {
+  let base: UnsafeMutablePointer<Double>
+
+  init(count: Int) {
+    base = .allocate(capacity: max(count, 1))
+    base.initialize(repeating: 0, count: max(count, 1))
+  }
+
+  deinit { base.deallocate() }
 }

@@ -64,8 +64,7 @@ public struct AdamW: Optimizer {
       let grad = gradients + slice.range.lowerBound
       let m = firstMoment.base + stateOffsets[index]
       let v = secondMoment.base + stateOffsets[index]
-      var squares = 0.0
-      for k in 0..<slice.count {
+      let squares = interleavedSum(slice.count) { k in
         let g = grad[k]
         m[k] = beta1 * m[k] + (1 - beta1) * g
         v[k] = beta2 * v[k] + (1 - beta2) * (g * g)
@@ -75,7 +74,7 @@ public struct AdamW: Optimizer {
         let new = old - learningRate * mHat / (vHat.squareRoot() + epsilon) - decay * old
         theta[k] = new
         let change = Double(new) - Double(old)
-        squares += change * change
+        return change * change
       }
       meter.add(squares, slice: index)
     }

@@ -10,12 +10,10 @@
 public enum GradientClipping {
   /// The global L2 norm of `count` gradients, in Double.
   public static func globalNorm(_ gradients: UnsafePointer<Float>, count: Int) -> Double {
-    var sum = 0.0
-    for k in 0..<count {
+    interleavedSum(count) { k in
       let g = Double(gradients[k])
-      sum += g * g
-    }
-    return sum.squareRoot()
+      return g * g
+    }.squareRoot()
   }
 
   /// Scales `gradients` in place so their global L2 norm is at most `maximumNorm`.

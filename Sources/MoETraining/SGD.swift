@@ -37,8 +37,7 @@ public struct SGD: Optimizer {
       let theta = parameters + slice.range.lowerBound
       let grad = gradients + slice.range.lowerBound
       let buffer = momentumBuffer.map { $0.base + stateOffsets[index] }
-      var squares = 0.0
-      for k in 0..<slice.count {
+      let squares = interleavedSum(slice.count) { k in
         var direction = grad[k]
         if let buffer {
           buffer[k] = momentum * buffer[k] + direction
@@ -48,7 +47,7 @@ public struct SGD: Optimizer {
         let new = old - learningRate * direction
         theta[k] = new
         let change = Double(new) - Double(old)
-        squares += change * change
+        return change * change
       }
       meter.add(squares, slice: index)
     }
