@@ -1,7 +1,7 @@
 import Foundation
 import MoEKernels
 
-/// Adafactor without momentum, as in Mesh-TF / T5 and ST-MoE (Shazeer & Stern 2018, §§3–7).
+/// Adafactor without momentum, as in Mesh-TF / T5 and ST-MoE (Shazeer & Stern 2018).
 ///
 /// For every 2-D matrix G (one of the `stack` matrices of a slice), at t = step + 1:
 ///

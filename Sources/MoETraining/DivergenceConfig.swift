@@ -4,6 +4,13 @@ import MoEConfig
 ///
 /// Rules follow harness-practice §3. They belong in the hashed run config: a different
 /// threshold is a different experiment. `0` turns a factor or sigma rule off.
+///
+/// **Why capFactor 3.** The first loss is ≈ ln V (a fresh model predicts nearly uniformly;
+/// 5.55 nats for V = 256). A loss above 3·ln V means the model gives the right token on
+/// average less than V⁻³, i.e. it is confidently wrong by 2·ln V nats beyond chance; healthy
+/// runs, warm-up spikes included, stay below their first loss. The cap acts on a single step,
+/// so it is set well above LLM Foundry's persistent `loss_cap` of 10 (≈ 1 × ln 50k) but far
+/// below 10 × L₀ (55 nats at V = 256), where a broken run would burn steps before being stopped.
 public struct DivergenceConfig: Codable, Hashable, Sendable, ValidatedConfig {
   public var capFactor = 3.0  // diverged(cap) when loss > capFactor × first loss
   public var spikeFactor = 2.0  // spike when loss ≥ spikeFactor × mean of the last spikeWindow

@@ -49,6 +49,9 @@ public struct SpikeEvent: Codable, Hashable, Sendable {
 ///    Every rule that fires adds a ``SpikeEvent``. A step where any fires is a spike step;
 ///    `spikePatience` consecutive spike steps give diverged(spike) if `spikesCountAsDivergence`.
 ///
+/// Feed the same quantity every step (for example the total training loss, auxiliary losses
+/// included, or only its cross-entropy): L₀ and the windows compare it with itself.
+///
 /// The verdict is sticky: once diverged, later calls return the same verdict and record nothing.
 /// Means and deviations are recomputed in Double from the window each step (no running sums
 /// to drift). Memory is fixed by the window sizes, plus one entry per recorded event.

@@ -4,7 +4,9 @@ import MoEKernels
 ///
 /// Both arenas share one layout, described by the ``ParameterSlice`` list the optimizer was
 /// built from; only elements inside those slices are read or written. Optimizer state lives in
-/// float32 arenas allocated once at construction, so a step allocates no tensors.
+/// float32 arenas allocated once at construction, so a step allocates no tensors. The arenas
+/// are reference types: a copy of an optimizer shares its state with the original, so keep one
+/// optimizer per parameter arena.
 ///
 /// `step` is the 0-based global step (the optimizer keeps no step counter of its own, so a
 /// resumed run passes the step it resumes at); formulas below use t = step + 1.
