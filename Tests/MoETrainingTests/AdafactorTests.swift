@@ -146,6 +146,30 @@ import Testing
     expectClose(statistics.updateRMS, 0.0988505)
   }
 
+  /// A matrix is factored only when both dimensions reach the minimum.
+  ///
+  /// 2×3 matrix with m = 3: rows 2 < 3, so the second moment is full and the first step is
+  /// U = G/|G| = all ones for G > 0 (RMS 1, not clipped): θ₁ = 0 − 0.1 = −0.1 everywhere.
+  /// With m = 2 it is factored and U₀₀ = 1/√(R₀·C₀/mean R) with R = [14/3, 77/3],
+  /// C = [8.5, 14.5, 22.5], mean R = 91/6: V̂₀₀ = (14/3)(8.5)/(91/6) = 2.6153846,
+  /// U₀₀ = 0.6183469 (RMS(U) = 0.971, not clipped).
+  @Test func factoringNeedsBothDimensionsAtTheMinimum() {
+    let wide = ParameterSlice(name: "w", offset: 0, stack: 1, rows: 2, columns: 3)
+    let gradients: [Float] = [1, 2, 3, 4, 5, 6]
+    var config = AdafactorConfig()
+    config.factoredMinimumDimension = 3
+    var full = Adafactor(slices: [wide], config: config)
+    var theta = [Float](repeating: 0, count: 6)
+    _ = takeStep(&full, parameters: &theta, gradients: gradients, learningRate: 0.1, step: 0)
+    expectClose(theta, Array(repeating: -0.1, count: 6))
+
+    config.factoredMinimumDimension = 2
+    var factored = Adafactor(slices: [wide], config: config)
+    theta = [Float](repeating: 0, count: 6)
+    _ = takeStep(&factored, parameters: &theta, gradients: gradients, learningRate: 0.1, step: 0)
+    expectClose(Double(theta[0]), -0.06183469)
+  }
+
   /// All-zero gradients: R = C = ε₁ = 1e-30 and U = 0, so θ stays put (no 0/0, no underflow).
   @Test func zeroGradientsLeaveParametersUnchanged() {
     var optimizer = Adafactor(slices: [Self.matrix], config: Self.factoredConfig())
