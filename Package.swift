@@ -27,7 +27,7 @@ let package = Package(
     .target(name: "MoEModel", dependencies: ["MoEKernels", "MoEConfig"]),
 
     // MARK: One training run: optimizers, data, divergence, run record
-    .target(name: "MoETraining", dependencies: ["MoEModel"]),
+    .target(name: "MoETraining", dependencies: ["MoEModel", "MoEKernels", "MoEConfig"]),
 
     // MARK: Statistics (the only GSL caller)
     .target(name: "MoEStats", dependencies: ["CGSL"]),
@@ -48,5 +48,6 @@ let package = Package(
     .testTarget(name: "MoEModelTests", dependencies: ["MoEModel", "MoETestSupport"]),
     .testTarget(name: "MoEStatsTests", dependencies: ["MoEStats"]),
     .testTarget(name: "MoEConfigTests", dependencies: ["MoEConfig"]),
+    .testTarget(name: "MoETrainingTests", dependencies: ["MoETraining", "MoETestSupport"]),
   ]
 )

@@ -1,0 +1,206 @@
+import Foundation
+import MoEKernels
+
+/// Adafactor without momentum, as in Mesh-TF / T5 and ST-MoE (Shazeer & Stern 2018).
+///
+/// For every 2-D matrix G (one of the `stack` matrices of a slice), at t = step + 1:
+///
+///     β₂ₜ = 1 − t^(−c)                               (c = decayExponent; β₂₁ = 0)
+///     factored (rows ≥ m and columns ≥ m, m = factoredMinimumDimension):
+///       Rᵢ ← β₂ₜ·Rᵢ + (1 − β₂ₜ)·meanⱼ(Gᵢⱼ² + ε₁)    row means, one per row
+///       Cⱼ ← β₂ₜ·Cⱼ + (1 − β₂ₜ)·meanᵢ(Gᵢⱼ² + ε₁)    column means, one per column
+///       V̂ᵢⱼ = Rᵢ·Cⱼ / meanᵢ(Rᵢ)
+///     otherwise:  V̂ ← β₂ₜ·V̂ + (1 − β₂ₜ)·(G² + ε₁)   elementwise
+///     U = G / √V̂
+///     Û = U / max(1, RMS(U)/d)                         (d = updateClipping; skipped if d = 0)
+///     θ ← θ − α·Û,  α = lr·max(ε₂, RMS(θ))  if multiplyByParameterScale, else α = lr
+///
+/// **Clipping group.** Update clipping and the parameter scale are computed per stacked
+/// matrix, not over the whole slice: a slice stacked over layers holds what Mesh-TF stores as
+/// one variable per layer, and Adafactor's RMS is per parameter tensor. (Mesh-TF keeps the
+/// experts of one layer in a single [E, …] variable, so for expert slices, stacked over layers ×
+/// experts, this clips each expert separately where Mesh-TF clips the layer's experts jointly.)
+/// ``UpdateStatistics/clippedFraction`` counts these groups.
+///
+/// **Numerics.** Squares, row and column sums and RMS values are accumulated in Double; state
+/// is stored in float32. V̂ is never formed: U = G·rsqrt(Rᵢ/mean(R))·rsqrt(Cⱼ), so R·C cannot
+/// underflow even when every gradient is zero (then R = C = ε₁ and U = 0). A non-finite
+/// gradient makes the affected update non-finite; it is not hidden.
+public struct Adafactor: Optimizer {
+  public let slices: [ParameterSlice]
+  public let config: AdafactorConfig
+  /// Second-moment state: per factored matrix rows R then columns C; per other matrix V̂.
+  private let secondMoments: Arena
+  private let stateOffsets: [Int]
+  private let isFactored: [Bool]
+  /// Scratch: U for one matrix, then one column factor per column.
+  private let scratch: Arena
+  private let largestMatrix: Int
+  /// Double scratch: one running column sum per column.
+  private let columnSumScratch: DoubleScratch
+  private var meter: UpdateMeter
+
+  public init(slices: [ParameterSlice], config: AdafactorConfig) {
+    self.slices = slices
+    self.config = config
+    meter = UpdateMeter(slices: slices)
+    let minimum = config.factoredMinimumDimension
+    isFactored = slices.map { $0.rows >= minimum && $0.columns >= minimum }
+    var offsets: [Int] = []
+    var stateCount = 0
+    for (slice, factored) in zip(slices, isFactored) {
+      offsets.append(stateCount)
+      stateCount +=
+        slice.stack * (factored ? slice.rows + slice.columns : slice.rows * slice.columns)
+    }
+    stateOffsets = offsets
+    secondMoments = Arena(count: stateCount)
+    largestMatrix = slices.map { $0.rows * $0.columns }.max() ?? 0
+    let widest = slices.map(\.columns).max() ?? 0
+    scratch = Arena(count: largestMatrix + widest)
+    columnSumScratch = DoubleScratch(count: widest)
+  }
+
+  /// The decay β₂ₜ = 1 − t^(−c) and its complement t^(−c), in Double, for 0-based `step`.
+  public static func decay(step: Int, exponent: Double) -> (beta: Double, complement: Double) {
+    let complement = pow(Double(step + 1), -exponent)
+    return (1 - complement, complement)
+  }
+
+  public mutating func step(
+    parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
+    learningRate: Float, step: Int
+  ) -> UpdateStatistics {
+    precondition(step >= 0, "Adafactor step must be ≥ 0")
+    let decay = Adafactor.decay(step: step, exponent: config.decayExponent)
+    meter.reset()
+    var groups = 0
+    var clippedGroups = 0
+    for (index, slice) in slices.enumerated() {
+      let size = slice.rows * slice.columns
+      let stateStride = isFactored[index] ? slice.rows + slice.columns : size
+      var sliceSquares = 0.0
+      for matrix in 0..<slice.stack {
+        let theta = parameters + slice.range.lowerBound + matrix * size
+        let grad = gradients + slice.range.lowerBound + matrix * size
+        let state = secondMoments.base + stateOffsets[index] + matrix * stateStride
+        let sumOfUSquares =
+          isFactored[index]
+          ? factoredDirection(
+            grad: grad, rowState: state, columnState: state + slice.rows,
+            rows: slice.rows, columns: slice.columns, decay: decay)
+          : fullDirection(grad: grad, state: state, count: size, decay: decay)
+        let rms = (sumOfUSquares / Double(size)).squareRoot()
+        var denominator = 1.0
+        if config.updateClipping > 0, rms > config.updateClipping {
+          denominator = rms / config.updateClipping
+          clippedGroups += 1
+        }
+        groups += 1
+        var stepSize = Double(learningRate)
+        if config.multiplyByParameterScale {
+          stepSize *= max(config.epsilon2, Adafactor.rootMeanSquare(theta, count: size))
+        }
+        sliceSquares += Adafactor.apply(
+          direction: scratch.base, scale: Float(stepSize / denominator), to: theta, count: size)
+      }
+      meter.add(sliceSquares, slice: index)
+    }
+    return meter.statistics(
+      clippedFraction: groups > 0 ? Double(clippedGroups) / Double(groups) : 0)
+  }
+
+  /// Updates R and C of one factored matrix and writes U into scratch; returns Σ U².
+  private func factoredDirection(
+    grad: UnsafePointer<Float>, rowState: UnsafeMutablePointer<Float>,
+    columnState: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
+    decay: (beta: Double, complement: Double)
+  ) -> Double {
+    let epsilon1 = config.epsilon1
+    let columnSums = columnSumScratch.base
+    columnSums.update(repeating: 0, count: columns)
+    var rowMeanSum = 0.0
+    for i in 0..<rows {
+      let row = grad + i * columns
+      let rowSum = interleavedSum(columns) { j in
+        let g = Double(row[j])
+        let square = g * g + epsilon1
+        columnSums[j] += square
+        return square
+      }
+      let updated = Float(
+        decay.beta * Double(rowState[i]) + decay.complement * rowSum / Double(columns))
+      rowState[i] = updated
+      rowMeanSum += Double(updated)
+    }
+    let rowMean = rowMeanSum / Double(rows)
+    let columnFactor = scratch.base + largestMatrix
+    for j in 0..<columns {
+      let updated = Float(
+        decay.beta * Double(columnState[j]) + decay.complement * columnSums[j] / Double(rows))
+      columnState[j] = updated
+      columnFactor[j] = Float(1 / Double(updated).squareRoot())
+    }
+    var sumOfSquares = 0.0
+    for i in 0..<rows {
+      let rowFactor = Float(1 / (Double(rowState[i]) / rowMean).squareRoot())
+      let row = grad + i * columns
+      let direction = scratch.base + i * columns
+      sumOfSquares += interleavedSum(columns) { j in
+        let u = row[j] * rowFactor * columnFactor[j]
+        direction[j] = u
+        return Double(u) * Double(u)
+      }
+    }
+    return sumOfSquares
+  }
+
+  /// Updates the full second moment of one unfactored matrix and writes U into scratch.
+  private func fullDirection(
+    grad: UnsafePointer<Float>, state: UnsafeMutablePointer<Float>, count: Int,
+    decay: (beta: Double, complement: Double)
+  ) -> Double {
+    let direction = scratch.base
+    let epsilon1 = config.epsilon1
+    return interleavedSum(count) { k in
+      let g = Double(grad[k])
+      let updated = Float(decay.beta * Double(state[k]) + decay.complement * (g * g + epsilon1))
+      state[k] = updated
+      let u = grad[k] / updated.squareRoot()
+      direction[k] = u
+      return Double(u) * Double(u)
+    }
+  }
+
+  /// `θ −= scale·direction`; returns Σ (θ_new − θ_old)² of the stored values.
+  static func apply(
+    direction: UnsafePointer<Float>, scale: Float, to theta: UnsafeMutablePointer<Float>,
+    count: Int
+  ) -> Double {
+    interleavedSum(count) { k in
+      let old = theta[k]
+      let new = old - scale * direction[k]
+      theta[k] = new
+      let change = Double(new) - Double(old)
+      return change * change
+    }
+  }
+
+  /// RMS of `count` floats, accumulated in Double.
+  static func rootMeanSquare(_ values: UnsafePointer<Float>, count: Int) -> Double {
+    let sum = interleavedSum(count) { k in Double(values[k]) * Double(values[k]) }
+    return count > 0 ? (sum / Double(count)).squareRoot() : 0
+  }
+}
+
+/// A Double allocation for per-step sums, owned for the optimizer's lifetime.
+final class DoubleScratch: @unchecked Sendable {
+  let base: UnsafeMutablePointer<Double>
+
+  init(count: Int) {
+    base = .allocate(capacity: max(count, 1))
+    base.initialize(repeating: 0, count: max(count, 1))
+  }
+
+  deinit { base.deallocate() }
+}

@@ -1,0 +1,56 @@
+import MoEKernels
+
+/// Stochastic gradient descent with optional heavy-ball momentum (PyTorch's form, no dampening).
+///
+///     μ = 0:  θ ← θ − lr·g
+///     μ > 0:  b ← μ·b + g  (b starts at 0, so b = g after the first step);  θ ← θ − lr·b
+///
+/// Momentum state is allocated only when μ > 0.
+public struct SGD: Optimizer {
+  public let slices: [ParameterSlice]
+  public let config: SGDConfig
+  private let momentumBuffer: Arena?
+  private let stateOffsets: [Int]
+  private var meter: UpdateMeter
+
+  public init(slices: [ParameterSlice], config: SGDConfig) {
+    self.slices = slices
+    self.config = config
+    meter = UpdateMeter(slices: slices)
+    var offsets: [Int] = []
+    var total = 0
+    for slice in slices {
+      offsets.append(total)
+      total += slice.count
+    }
+    stateOffsets = offsets
+    momentumBuffer = config.momentum > 0 ? Arena(count: total) : nil
+  }
+
+  public mutating func step(
+    parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
+    learningRate: Float, step: Int
+  ) -> UpdateStatistics {
+    let momentum = Float(config.momentum)
+    meter.reset()
+    for (index, slice) in slices.enumerated() {
+      let theta = parameters + slice.range.lowerBound
+      let grad = gradients + slice.range.lowerBound
+      let buffer = momentumBuffer.map { $0.base + stateOffsets[index] }
+      let squares = interleavedSum(slice.count) { k in
+        var direction = grad[k]
+        if let buffer {
+          buffer[k] = momentum * buffer[k] + direction
+          direction = buffer[k]
+        }
+        let old = theta[k]
+        let new = old - learningRate * direction
+        theta[k] = new
+        let change = Double(new) - Double(old)
+        return change * change
+      }
+      meter.add(squares, slice: index)
+    }
+    return meter.statistics(clippedFraction: nil)
+  }
+}
