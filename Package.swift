@@ -49,5 +49,6 @@ let package = Package(
     .testTarget(name: "MoEStatsTests", dependencies: ["MoEStats"]),
     .testTarget(name: "MoEConfigTests", dependencies: ["MoEConfig"]),
     .testTarget(name: "MoETrainingTests", dependencies: ["MoETraining", "MoETestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["stmoe-sweep"]),
   ]
 )

@@ -152,3 +152,5 @@ extension ModelConfig: ValidatedConfig {
     try require(initScale > 0 && initScale.isFinite, "initScale", "must be positive, got \(initScale)")
   }
 }
+
+extension ModelConfig: DefaultConstructible {}

@@ -21,7 +21,8 @@ public final class Transformer {
   /// The weights the passes use: a rounded copy in the bfloat16 modes.
   let computeWeights: Arena
   let blocks: [TransformerBlock]
-  let inputTokens: IntArena, targetTokens: IntArena
+  /// Token buffers (B·T each) the next ``forward(training:step:)`` reads.
+  public let inputTokens: IntArena, targetTokens: IntArena
   let embedded: Arena, finalNormed: Arena, finalRstd: Arena
   let logits: Arena, probs: Arena, lse: Arena
   let dLogits: Arena, dFinalNormed: Arena, dResidualA: Arena, dResidualB: Arena
@@ -83,12 +84,21 @@ public final class Transformer {
   /// the noise streams, so the same (seed, step) replays the same noise.
   @discardableResult
   public func forward(inputs: [Int32], targets: [Int32], training: Bool, step: Int) -> LossBreakdown {
-    let n = config.tokensPerStep, c = config.channels, v = config.vocabSize
+    let n = config.tokensPerStep
     precondition(inputs.count == n && targets.count == n, "expected \(n) input and target tokens")
+    inputTokens.base.update(from: inputs, count: n)
+    targetTokens.base.update(from: targets, count: n)
+    return forward(training: training, step: step)
+  }
+
+  /// Runs the forward pass on the tokens already in ``inputTokens`` and ``targetTokens``.
+  @discardableResult
+  public func forward(training: Bool, step: Int) -> LossBreakdown {
+    let n = config.tokensPerStep, c = config.channels, v = config.vocabSize
     for i in 0..<n {
-      precondition((0..<Int32(v)).contains(inputs[i]) && (0..<Int32(v)).contains(targets[i]), "token out of vocabulary")
-      inputTokens.base[i] = inputs[i]
-      targetTokens.base[i] = targets[i]
+      precondition(
+        (0..<Int32(v)).contains(inputTokens.base[i]) && (0..<Int32(v)).contains(targetTokens.base[i]),
+        "token out of vocabulary")
     }
     let precision = config.precision
     if precision.roundsToBFloat16 {

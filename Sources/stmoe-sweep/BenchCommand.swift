@@ -1,13 +1,15 @@
 import ArgumentParser
 import Foundation
+import MoEConfig
 import MoEKernels
 import MoEModel
+import MoETraining
 
 /// `stmoe-sweep bench`: training-step throughput against a measured sgemm rate.
 struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
-    abstract: "Measure forward+backward throughput (tokens/s, GFLOP/s) against sgemm on this machine.")
+    abstract: "Measure training-step throughput (tokens/s, GFLOP/s) against sgemm measured in the same run.")
 
   @OptionGroup var source: ConfigSource
   @Option(help: "BLAS threads.") var threads: Int = 1
@@ -21,24 +23,22 @@ struct BenchCommand: ParsableCommand {
   }
 
   func run() throws {
-    let config = try source.modelConfig()
+    let run = try source.runConfig()
+    let config = run.model
     BLAS.threadCount = threads
-    let model = Transformer(config: config, seed: 0)
-    let n = config.tokensPerStep
-    var random = RandomStream(seed: 2)
-    let inputs = (0..<n).map { _ in Int32(random.index(below: config.vocabSize)) }
-    let targets = (0..<n).map { _ in Int32(random.index(below: config.vocabSize)) }
+    let trainer: Trainer
+    do throws(ConfigError) { trainer = try Trainer(config: run) } catch { throw ValidationError(error.description) }
     var step = 0
     let result = ThroughputBenchmark(warmupSteps: warmup, timedSteps: steps).run(
-      what: "forward+backward", tokensPerStep: n, flopsPerStep: ModelCost(config).trainingFlopsPerStep,
-      sgemmShape: (n, config.channels, config.hiddenWidth)
+      what: "training step (forward, backward, \(run.optimizer.kind.rawValue))", tokensPerStep: config.tokensPerStep,
+      flopsPerStep: ModelCost(config).trainingFlopsPerStep,
+      sgemmShape: (config.tokensPerStep, config.channels, config.hiddenWidth)
     ) {
-      model.forward(inputs: inputs, targets: targets, training: true, step: step)
-      model.backward()
+      _ = trainer.trainStep(step)
       step += 1
     }
     if json {
-      print(try prettyJSON(result))
+      print(prettyJSON(result), terminator: "")
       return
     }
     let f = { (value: Double) in String(format: "%.1f", value) }

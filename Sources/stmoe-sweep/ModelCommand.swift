@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import MoEConfig
 import MoEModel
+import MoETraining
 
 /// `stmoe-sweep model`: the resolved model, its parameters and its FLOPs.
 struct ModelCommand: ParsableCommand {
@@ -11,11 +13,12 @@ struct ModelCommand: ParsableCommand {
   @OptionGroup var source: ConfigSource
 
   func run() throws {
-    let config = try source.modelConfig()
+    let run = try source.runConfig()
+    let config = run.model
     let layout = ParameterLayout(config)
     let cost = ModelCost(config)
-    print("# Resolved model configuration")
-    print(try prettyJSON(config))
+    print("# Resolved run configuration (every key, with its value or default)")
+    print(prettyJSON(run), terminator: "")
     print("\n# Parameters")
     let nameWidth = layout.slices.map(\.name.count).max() ?? 0
     for slice in layout.nonEmptySlices {
@@ -41,10 +44,4 @@ func grouped(_ value: Int) -> String {
     out.append(character)
   }
   return (value < 0 ? "-" : "") + out
-}
-
-func prettyJSON<T: Encodable>(_ value: T) throws -> String {
-  let encoder = JSONEncoder()
-  encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-  return String(decoding: try encoder.encode(value), as: UTF8.self)
 }

@@ -1,0 +1,33 @@
+import MoEModel
+
+/// How a run ended.
+public enum RunStatus: String, Codable, Sendable, CaseIterable {
+  case completed, diverged
+  /// Set by the sweep engine for a worker that exited abnormally; never by a run itself.
+  case crashed
+}
+
+/// The final record of one run (`result.json`): did it diverge, when, why, how good was it.
+public struct RunResult: Codable, Sendable, Equatable {
+  public var status: RunStatus
+  /// The configuration hash the run directory is named after.
+  public var configHash: String
+  public var seed: Int
+  public var stepsCompleted: Int
+  public var divergence: DivergenceVerdict?
+  /// Spikes recorded by the spike rules, diverging or not.
+  public var spikes: [SpikeEvent]
+  /// The last metrics row whose values were all finite.
+  public var lastFiniteMetrics: [String: Double]?
+  /// Mean total training loss over the last logged rows (up to 10% of the run), if finite.
+  public var finalTrainLoss: Double?
+  /// Held-out cross-entropy (nats), eval capacity factor, no dropout or jitter; nil if diverged.
+  public var evaluationCrossEntropy: Double?
+  /// −evaluationCrossEntropy: the paper's negative log perplexity.
+  public var quality: Double?
+  /// The data's exact cross-entropy floor, when known (synthetic corpus).
+  public var crossEntropyFloor: Double?
+  public var wallSeconds: Double
+  public var tokensPerSecond: Double
+  public var provenance: Provenance
+}

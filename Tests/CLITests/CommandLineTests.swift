@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+
+/// The command line as a user meets it: the built `stmoe-sweep` binary run as a process.
+@Suite("Command line", .serialized)
+struct CommandLineTests {
+  struct Outcome {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  /// The executable sits next to the test bundle in the build directory.
+  static var executable: URL {
+    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+      .appendingPathComponent("stmoe-sweep")
+  }
+
+  func run(_ arguments: [String], in directory: URL? = nil) throws -> Outcome {
+    let process = Process()
+    process.executableURL = Self.executable
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Outcome(
+      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+      stderr: String(decoding: stderr, as: UTF8.self))
+  }
+
+  func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("stmoe-cli-\(UUID())")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+
+  static let smallRun = """
+    {"steps": 40, "logEvery": 5, "evaluationBatches": 1,
+     "model": {"vocabSize": 32, "sequenceLength": 8, "batchSize": 4, "channels": 16, "headCount": 2,
+               "layerCount": 2, "ffnHidden": 32, "expertCount": 4},
+     "data": {"domainCount": 2, "branching": 2}}
+    """
+
+  @Test func modelPrintsTheReferenceCounts() throws {
+    let outcome = try run(["model", "--config", "tiny"])
+    #expect(outcome.status == 0)
+    #expect(outcome.stdout.contains("total parameters                  3,886,208"))
+    #expect(outcome.stdout.contains("training FLOPs per step (2048 tokens) 19,755,171,840"))
+  }
+
+  /// A misspelt key: non-zero exit, the file and key path named, the nearest key suggested,
+  /// nothing written.
+  @Test func misspeltKeyIsRefusedBeforeAnythingRuns() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = directory.appendingPathComponent("run.json")
+    try #"{"model": {"expertsPerTokn": 2}}"#.write(to: file, atomically: true, encoding: .utf8)
+    let outcome = try run(["train", "--config", file.path, "--out", "out"], in: directory)
+    #expect(outcome.status != 0)
+    #expect(outcome.stderr.contains("run.json: model.expertsPerTokn: unknown key"))
+    #expect(outcome.stderr.contains("did you mean \"expertsPerToken\"?"))
+    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+  }
+
+  @Test func impossibleOverrideNamesItsKeyPath() throws {
+    let outcome = try run(["model", "--set", "model.headCount=5"])
+    #expect(outcome.status != 0)
+    #expect(outcome.stderr.contains("--set: model.headCount: must divide channels (128), got 5"))
+    let typo = try run(["model", "--set", "schedule.learningRat=0.1"])
+    #expect(typo.status != 0 && typo.stderr.contains("did you mean \"learningRate\"?"))
+  }
+
+  /// A run forced to diverge (absurd learning rate) ends "diverged" with a reason, exits 0 and
+  /// leaves a complete record.
+  @Test func forcedDivergenceIsAResultNotAnError() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = directory.appendingPathComponent("run.json")
+    try Self.smallRun.write(to: file, atomically: true, encoding: .utf8)
+    let outcome = try run(
+      ["train", "--config", file.path, "--out", "out", "--set", "optimizer.kind=sgd",
+       "--set", "schedule.kind=constant", "--set", "schedule.learningRate=10000"], in: directory)
+    #expect(outcome.status == 0, "\(outcome.stderr)")
+    #expect(outcome.stdout.hasPrefix("diverged after"))
+    let out = directory.appendingPathComponent("out")
+    for name in ["config.json", "metrics.csv", "result.json"] {
+      #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path))
+    }
+    let result = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("result.json"))) as? [String: Any]
+    #expect(result?["status"] as? String == "diverged")
+    let divergence = result?["divergence"] as? [String: Any]
+    #expect(["nonfinite", "cap"].contains(divergence?["reason"] as? String ?? ""))
+  }
+
+  @Test func trainingWritesTheResolvedConfig() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = directory.appendingPathComponent("run.json")
+    try Self.smallRun.write(to: file, atomically: true, encoding: .utf8)
+    let outcome = try run(["train", "--config", file.path, "--out", "out"], in: directory)
+    #expect(outcome.status == 0, "\(outcome.stderr)")
+    #expect(outcome.stdout.hasPrefix("completed after 40 steps"))
+    let config = try String(contentsOf: directory.appendingPathComponent("out/config.json"), encoding: .utf8)
+    // Every default is explicit in the resolved config.
+    for key in ["\"routerZLossCoefficient\"", "\"updateClipping\"", "\"spikePatience\"", "\"precision\""] {
+      #expect(config.contains(key))
+    }
+  }
+}
+
+/// GSL's package brings its own slow reference CBLAS (libgslcblas); the shipped binary links
+/// both, and every `cblas_sgemm` call must bind to OpenBLAS (swift-toolchain.md, trap 1).
+/// Checked without timing, through the dynamic linker's own report of its bindings.
+@Suite("Linking")
+struct LinkingTests {
+  @Test func sgemmBindsToOpenBLASNotGSL() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stmoe-link-\(UUID())")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = directory.appendingPathComponent("run.json")
+    try CommandLineTests.smallRun.write(to: file, atomically: true, encoding: .utf8)
+    let process = Process()
+    process.executableURL = CommandLineTests.executable
+    process.arguments = ["bench", "--config", file.path, "--steps", "1", "--warmup", "0"]
+    process.environment = ProcessInfo.processInfo.environment.merging(["LD_DEBUG": "bindings"]) { $1 }
+    let err = Pipe()
+    process.standardError = err
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    let bindings = text.split(separator: "\n").filter { $0.contains("`cblas_sgemm'") }
+    #expect(!bindings.isEmpty)
+    #expect(bindings.allSatisfy { $0.contains("libopenblas") && !$0.contains("gslcblas") }, "\(bindings)")
+  }
+}
