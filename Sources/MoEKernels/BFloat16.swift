@@ -22,25 +22,17 @@ public enum BFloat16 {
   }
 
   /// Rounds `count` values at `pointer` in place.
+  ///
+  /// Written as a branch-free loop over the bit patterns (NaN chosen by a select), which the
+  /// compiler vectorises.
   public static func roundInPlace(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
-    // Vectorised on the bit patterns; from the first block holding a NaN on, scalar.
-    let raw = UnsafeMutableRawPointer(pointer)
-    var index = 0
-    while index + 8 <= count {
-      let bits = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<UInt32>.self)
-      // A lane is NaN when its exponent is all ones (adding one more exponent step carries into
-      // bit 31) and its mantissa is non-zero (adding 0x7FFFFF carries into bit 23). Such a
-      // block is left to the scalar path, which keeps the NaN quiet instead of rounding it.
-      let exponentCarry = ((bits & 0x7F80_0000) &+ 0x0080_0000) &>> 31
-      let mantissaCarry = ((bits & 0x007F_FFFF) &+ 0x007F_FFFF) &>> 23
-      if (exponentCarry & mantissaCarry).wrappedSum() != 0 { break }
-      let rounded = (bits &+ 0x7FFF &+ ((bits &>> 16) & 1)) & 0xFFFF_0000
-      raw.storeBytes(of: rounded, toByteOffset: index * 4, as: SIMD8<UInt32>.self)
-      index += 8
-    }
-    while index < count {
-      pointer[index] = round(pointer[index])
-      index += 1
+    pointer.withMemoryRebound(to: UInt32.self, capacity: count) { bits in
+      for i in 0..<count {
+        let b = bits[i]
+        let rounded = (b &+ 0x7FFF &+ ((b &>> 16) & 1)) & 0xFFFF_0000
+        let quietNaN = (b | 0x0040_0000) & 0xFFFF_0000
+        bits[i] = (b & 0x7FFF_FFFF) > 0x7F80_0000 ? quietNaN : rounded
+      }
     }
   }
 

@@ -1,3 +1,4 @@
+import Foundation
 import MoEModel
 
 /// How a run ended.
@@ -30,4 +31,36 @@ public struct RunResult: Codable, Sendable, Equatable {
   public var wallSeconds: Double
   public var tokensPerSecond: Double
   public var provenance: Provenance
+  /// Why a worker process died, for status `crashed`.
+  public var crash: CrashReport?
+}
+
+/// How a worker process ended when it did not finish its run.
+public struct CrashReport: Codable, Sendable, Equatable {
+  /// Exit code, when the process exited.
+  public var exitCode: Int32?
+  /// Signal number, when the process was killed by a signal.
+  public var signal: Int32?
+  /// The last lines of the worker's standard error.
+  public var stderrTail: String
+
+  public init(exitCode: Int32?, signal: Int32?, stderrTail: String) {
+    self.exitCode = exitCode
+    self.signal = signal
+    self.stderrTail = stderrTail
+  }
+}
+
+extension RunResult {
+  /// The record of a run whose worker crashed (no training result exists).
+  public static func crashed(
+    configHash: String, seed: Int, report: CrashReport, wallSeconds: Double, start: Date
+  ) -> RunResult {
+    var provenance = Provenance.current(configHash: configHash, start: start)
+    provenance.endTime = Provenance.timestamp(Date())
+    return RunResult(
+      status: .crashed, configHash: configHash, seed: seed, stepsCompleted: 0, divergence: nil, spikes: [],
+      lastFiniteMetrics: nil, finalTrainLoss: nil, evaluationCrossEntropy: nil, quality: nil,
+      crossEntropyFloor: nil, wallSeconds: wallSeconds, tokensPerSecond: 0, provenance: provenance, crash: report)
+  }
 }

@@ -94,7 +94,7 @@ public final class Trainer {
       finalTrainLoss: nil, evaluationCrossEntropy: nil, quality: nil,
       crossEntropyFloor: source.crossEntropyFloor, wallSeconds: 0,
       tokensPerSecond: Double(max(stepsCompleted, 1) * tokensPerStep) / max(trainingSeconds, 1e-9),
-      provenance: .current(configHash: configHash, start: start))
+      provenance: .current(configHash: configHash, start: start), crash: nil)
     let tail = recentLosses.suffix(max(1, recentLosses.count / 10))
     if verdict == nil, !tail.isEmpty { result.finalTrainLoss = tail.reduce(0, +) / Double(tail.count) }
     if verdict == nil {

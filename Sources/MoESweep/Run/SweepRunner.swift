@@ -1,0 +1,202 @@
+import Foundation
+import MoEConfig
+import MoETraining
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Runs the runs of a sweep that are not already finished, each in its own worker process.
+///
+/// Layout: `<directory>/runs/<run id>/` holds `config.json`, `metrics.csv`, `stdout.log`,
+/// `stderr.log` and, written last and atomically, `result.json`: a run is finished exactly
+/// when its `result.json` exists. Killing the sweep at any moment (Ctrl-C, SIGKILL) therefore
+/// loses at most the runs in flight; running it again reuses every finished run and recomputes
+/// the rest, and nothing is ever duplicated (a run's directory is named by its config hash).
+///
+/// A worker that dies (non-zero exit, signal) is recorded as `crashed` with the tail of its
+/// stderr, and the sweep goes on; after `maxFailures` crashes it stops launching new runs.
+public final class SweepRunner {
+  public struct Options: Sendable {
+    /// Workers at once (each with 1 BLAS thread).
+    public var jobs = 2
+    /// Stop launching after this many crashed runs; 0 = never stop.
+    public var maxFailures = 10
+    /// Run again runs recorded as crashed.
+    public var retryCrashed = false
+    /// A command prefix for each worker (e.g. `["nice", "-n", "10"]`, `["srun", "-n1"]`).
+    public var launcher: [String] = []
+    /// The `stmoe-sweep` binary the workers run.
+    public var executable = "/proc/self/exe"
+    public init() {}
+  }
+
+  /// What a `run` did.
+  public struct Outcome: Sendable, Equatable {
+    public var selected = 0
+    public var reused = 0
+    public var computed = 0
+    public var completed = 0
+    public var diverged = 0
+    public var crashed = 0
+    public var interrupted = false
+    public var stoppedAfterFailures = false
+  }
+
+  /// Progress after every finished run.
+  public struct Progress: Sendable {
+    public var finished: Int
+    public var total: Int
+    public var outcome: Outcome
+    public var secondsRemaining: Double?
+    public var lastRun: String?
+  }
+
+  public let directory: URL
+  public let options: Options
+
+  public init(directory: URL, options: Options) {
+    self.directory = directory
+    self.options = options
+  }
+
+  public func runDirectory(_ run: PlannedRun) -> RunDirectory {
+    RunDirectory(directory.appendingPathComponent("runs").appendingPathComponent(run.id))
+  }
+
+  /// The finished result of `run`, if any.
+  public func finishedResult(_ run: PlannedRun) -> RunResult? {
+    try? runDirectory(run).readResult()
+  }
+
+  /// Runs every run of `selection` that has no result yet (or crashed, with `retryCrashed`).
+  public func run(_ selection: [PlannedRun], progress: (Progress) -> Void) throws -> Outcome {
+    var outcome = Outcome()
+    outcome.selected = selection.count
+    var pending: [PlannedRun] = []
+    for run in selection {
+      if let result = finishedResult(run), !(options.retryCrashed && result.status == .crashed) {
+        outcome.reused += 1
+        count(result.status, in: &outcome)
+      } else {
+        pending.append(run)
+      }
+    }
+    InterruptFlag.install()
+    defer { InterruptFlag.uninstall() }
+    var running: [pid_t: (run: PlannedRun, started: Date, worker: WorkerProcess)] = [:]
+    var queue = pending[...]
+    var finishedDurations: [Double] = []
+    func report(_ last: String?) {
+      let done = outcome.reused + outcome.computed
+      var remaining: Double?
+      if !finishedDurations.isEmpty {
+        let mean = finishedDurations.reduce(0, +) / Double(finishedDurations.count)
+        remaining = mean * Double(selection.count - done) / Double(max(1, options.jobs))
+      }
+      progress(Progress(finished: done, total: selection.count, outcome: outcome, secondsRemaining: remaining, lastRun: last))
+    }
+    report(nil)
+    while true {
+      while running.count < options.jobs, let next = queue.first, !InterruptFlag.isSet,
+        !(options.maxFailures > 0 && outcome.crashed >= options.maxFailures)
+      {
+        queue = queue.dropFirst()
+        let worker = try launch(next)
+        running[worker.pid] = (next, Date(), worker)
+      }
+      if running.isEmpty { break }
+      guard let (pid, termination) = WorkerProcess.waitAny() else {
+        if InterruptFlag.isSet {
+          for entry in running.values { entry.worker.kill(SIGTERM) }
+          while !running.isEmpty, let (pid, _) = WorkerProcess.waitAny() { running[pid] = nil }
+          outcome.interrupted = true
+          return outcome
+        }
+        continue
+      }
+      guard let entry = running.removeValue(forKey: pid) else { continue }
+      if InterruptFlag.isSet { continue }  // interrupted mid-run: not a crash, rerun on resume
+      let seconds = Date().timeIntervalSince(entry.started)
+      let result = record(entry.run, termination: termination, started: entry.started, seconds: seconds)
+      outcome.computed += 1
+      count(result.status, in: &outcome)
+      finishedDurations.append(seconds)
+      report("\(entry.run.index) \(entry.run.label) seed \(entry.run.seed): \(result.status.rawValue)")
+    }
+    if InterruptFlag.isSet { outcome.interrupted = true }
+    if options.maxFailures > 0 && outcome.crashed >= options.maxFailures && !queue.isEmpty {
+      outcome.stoppedAfterFailures = true
+    }
+    return outcome
+  }
+
+  private func count(_ status: RunStatus, in outcome: inout Outcome) {
+    switch status {
+    case .completed: outcome.completed += 1
+    case .diverged: outcome.diverged += 1
+    case .crashed: outcome.crashed += 1
+    }
+  }
+
+  private func launch(_ run: PlannedRun) throws -> WorkerProcess {
+    let runDirectory = runDirectory(run)
+    try FileManager.default.createDirectory(at: runDirectory.url, withIntermediateDirectories: true)
+    try? FileManager.default.removeItem(at: runDirectory.resultURL)  // a crashed run being retried
+    try runDirectory.writeConfig(run.config)
+    var environment = ProcessInfo.processInfo.environment
+    environment[WorkerProcess.parentVariable] = String(getpid())
+    environment["OPENBLAS_NUM_THREADS"] = "1"
+    let arguments = options.launcher + [
+      options.executable, "train", "--config", runDirectory.configURL.path, "--out", runDirectory.url.path,
+      "--threads", "1",
+    ]
+    return try WorkerProcess.spawn(
+      arguments: arguments, environment: environment,
+      stdout: runDirectory.url.appendingPathComponent("stdout.log").path,
+      stderr: runDirectory.url.appendingPathComponent("stderr.log").path)
+  }
+
+  /// The run's result after its worker ended: what the worker wrote, or a crash record.
+  private func record(_ run: PlannedRun, termination: WorkerProcess.Termination, started: Date, seconds: Double)
+    -> RunResult
+  {
+    let runDirectory = runDirectory(run)
+    if termination == .exited(0), let result = try? runDirectory.readResult() { return result }
+    let stderrPath = runDirectory.url.appendingPathComponent("stderr.log").path
+    let stderr = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
+    let tail = stderr.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).joined(separator: "\n")
+    var exitCode: Int32?, signal: Int32?
+    switch termination {
+    case .exited(let code): exitCode = code
+    case .signalled(let number): signal = number
+    }
+    let result = RunResult.crashed(
+      configHash: run.id, seed: run.seed,
+      report: CrashReport(exitCode: exitCode, signal: signal, stderrTail: tail), wallSeconds: seconds, start: started)
+    try? runDirectory.writeResult(result)
+    return result
+  }
+}
+
+/// Ctrl-C / SIGTERM for the sweep process: set a flag the wait loop checks (waitpid returns
+/// EINTR), so in-flight workers are stopped and nothing half-done is recorded.
+enum InterruptFlag {
+  nonisolated(unsafe) static var flag: sig_atomic_t = 0
+  static var isSet: Bool { flag != 0 }
+
+  static func install() {
+    flag = 0
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { _ in InterruptFlag.flag = 1 }
+    action.sa_flags = 0  // no SA_RESTART: waitpid must return EINTR
+    sigemptyset(&action.sa_mask)
+    sigaction(SIGINT, &action, nil)
+    sigaction(SIGTERM, &action, nil)
+  }
+
+  static func uninstall() {
+    signal(SIGINT, SIG_DFL)
+    signal(SIGTERM, SIG_DFL)
+  }
+}
