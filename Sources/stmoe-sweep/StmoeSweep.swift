@@ -1,5 +1,6 @@
 import ArgumentParser
 import MoEKernels
+import MoESweep
 
 @main
 struct StmoeSweep: ParsableCommand {
@@ -10,9 +11,10 @@ struct StmoeSweep: ParsableCommand {
       Reproduces the stability study of ST-MoE (Zoph et al. 2022) at CPU scale: every run is a
       real training of a sparse model with hand-written forward and backward passes.
       """,
-    subcommands: [TrainCommand.self, ModelCommand.self, BenchCommand.self])
+    subcommands: [RunCommand.self, SummarizeCommand.self, CompareCommand.self, TrainCommand.self, ModelCommand.self, BenchCommand.self])
 
   static func main() {
+    WorkerProcess.bindLifetimeToParentIfWorker()
     BLASCoreSelection.reexecuteIfNeeded()
     BLAS.threadCount = 1
     main(nil)

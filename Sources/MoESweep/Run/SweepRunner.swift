@@ -61,7 +61,7 @@ public final class SweepRunner {
   }
 
   public func runDirectory(_ run: PlannedRun) -> RunDirectory {
-    RunDirectory(directory.appendingPathComponent("runs").appendingPathComponent(run.id))
+    SweepResults(directory).runDirectory(id: run.id)
   }
 
   /// The finished result of `run`, if any.
