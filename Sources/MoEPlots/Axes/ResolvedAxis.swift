@@ -1,0 +1,72 @@
+import Foundation
+
+/// An axis ready to draw: a concrete domain, its ticks and the map from data to a fraction.
+struct ResolvedAxis {
+  let scale: AxisScale
+  let domain: ClosedRange<Double>
+  let ticks: AxisTicks
+
+  /// Fits `axis` to the finite `values` (positive ones only, on a log axis).
+  ///
+  /// Linear, fitted: the domain runs from the first to the last nice tick covering the data.
+  /// Logarithmic, fitted: the data range widened by 3 % of its log span on each side (a single
+  /// value by half a decade), ticks inside. A fixed domain is used as given, ticks inside.
+  /// Without drawable data the domain is 0…1 (linear) or 1…10 (logarithmic).
+  init(_ axis: Axis, values: [Double], targetTickCount: Int) {
+    scale = axis.scale
+    let usable = values.filter { $0.isFinite && (axis.scale == .linear || $0 > 0) }
+    switch axis.scale {
+    case .linear:
+      if let fixed = axis.domain, fixed.lowerBound.isFinite, fixed.upperBound.isFinite {
+        let ticks = AxisTicks.linear(within: fixed, targetCount: targetTickCount)
+        let opened =
+          fixed.lowerBound < fixed.upperBound ? fixed : ticks.values[0]...ticks.values.last!
+        (domain, self.ticks) = (opened, ticks)
+        return
+      }
+      let fitted = usable.isEmpty ? 0...1 : usable.min()!...usable.max()!
+      ticks = AxisTicks.linear(covering: fitted, targetCount: targetTickCount)
+      domain = ticks.values[0]...ticks.values.last!
+    case .logarithmic:
+      if let fixed = axis.domain, fixed.lowerBound > 0, fixed.upperBound.isFinite,
+        fixed.lowerBound < fixed.upperBound
+      {
+        (domain, ticks) = (fixed, AxisTicks.logarithmic(within: fixed))
+        return
+      }
+      guard let low = usable.min(), let high = usable.max() else {
+        (domain, ticks) = (1...10, AxisTicks.logarithmic(within: 1...10))
+        return
+      }
+      let logSpan = log10(high) - log10(low)
+      let pad = logSpan > 0 ? pow(10, 0.03 * logSpan) : pow(10, 0.5)
+      domain = (low / pad)...(high * pad)
+      ticks = AxisTicks.logarithmic(within: domain)
+    }
+  }
+
+  /// Where `value` lies along the axis: 0 at the domain's lower end, 1 at its upper end,
+  /// outside 0…1 beyond them; `nil` for values that cannot be drawn (non-finite, or ≤ 0 on a
+  /// logarithmic axis).
+  func fraction(of value: Double) -> Double? {
+    guard value.isFinite else { return nil }
+    switch scale {
+    case .linear:
+      return (value - domain.lowerBound) / (domain.upperBound - domain.lowerBound)
+    case .logarithmic:
+      guard value > 0 else { return nil }
+      let low = log10(domain.lowerBound)
+      return (log10(value) - low) / (log10(domain.upperBound) - low)
+    }
+  }
+
+  /// The tick labels that fall inside the domain, with their fractions.
+  var visibleTicks: [(fraction: Double, label: String)] {
+    zip(ticks.values, ticks.labels).compactMap { value, label in
+      guard let fraction = fraction(of: value), (-1e-9...(1 + 1e-9)).contains(fraction) else {
+        return nil
+      }
+      return (fraction, label)
+    }
+  }
+}
