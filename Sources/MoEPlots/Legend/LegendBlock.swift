@@ -5,8 +5,8 @@ struct LegendBlock {
   static let swatchWidth = 24.0
   static let labelGap = 6.0
   static let columnGap = 16.0
-  /// Labels longer than this (px) are truncated with "…".
-  static let maxLabelWidth = 190.0
+  /// Labels in a right-hand column longer than this (px) are truncated with "…".
+  static let maxColumnLabelWidth = 190.0
 
   /// Each entry with the top-left corner of its row, relative to the legend's origin.
   private(set) var items: [(entry: LegendEntry, offset: Point)] = []
@@ -14,11 +14,16 @@ struct LegendBlock {
   private(set) var height = 0.0
 
   /// Lays out `entries`; a column longer than `maxHeight` ends with "… and N more".
+  ///
+  /// Labels are truncated to fit `maxWidth` (and, in a column, ``maxColumnLabelWidth``).
   init(_ entries: [LegendEntry], placement: LegendPlacement, maxWidth: Double, maxHeight: Double) {
     let shown = entries.map { entry in
       var entry = entry
       entry.label = TextMetrics.truncated(
-        entry.label, toWidth: min(Self.maxLabelWidth, maxWidth), fontSize: Self.fontSize)
+        entry.label,
+        toWidth: (placement == .right ? min(Self.maxColumnLabelWidth, maxWidth) : maxWidth)
+          - Self.swatchWidth - Self.labelGap,
+        fontSize: Self.fontSize)
       return entry
     }
     switch placement {
