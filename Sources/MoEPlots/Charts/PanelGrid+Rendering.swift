@@ -16,7 +16,7 @@ extension PanelGrid {
     ).sorted { $0.value < $1.value }.map(\.key)
     let entries = panels.flatMap { $0.legendEntries(colorOrder: sharedOrder) }.deduplicated
     let legend = LegendBlock(
-      sharedLegend ? entries : [], placement: .right, maxWidth: 240,
+      sharedLegend ? entries : [], placement: .right, maxWidth: 320,
       maxHeight: max(panelHeight, Double(rows) * panelHeight) - 20)
     let width =
       Double(usedColumns) * panelWidth + (legend.isEmpty ? 0 : legend.width + 2 * Self.legendGap)

@@ -6,7 +6,7 @@ struct LegendBlock {
   static let labelGap = 6.0
   static let columnGap = 16.0
   /// Labels in a right-hand column longer than this (px) are truncated with "…".
-  static let maxColumnLabelWidth = 190.0
+  static let maxColumnLabelWidth = 320.0
 
   /// Each entry with the top-left corner of its row, relative to the legend's origin.
   private(set) var items: [(entry: LegendEntry, offset: Point)] = []
