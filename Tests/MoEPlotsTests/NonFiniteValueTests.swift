@@ -85,6 +85,18 @@ import Testing
     #expect(root.elements(withClass: "band-label").first?.text == "all diverged")
   }
 
+  /// PathData on its own: a NaN coordinate or a nil point ends a run; a run of one is
+  /// returned as an isolated point rather than an invisible lone "M".
+  @Test func pathDataBreaksAtNonFinitePoints() {
+    let points: [Point?] = [
+      Point(x: 0, y: 0), Point(x: 1, y: 1), Point(x: .nan, y: 2), Point(x: 3, y: 3), nil,
+      Point(x: 5, y: 5), Point(x: 6, y: -.infinity),
+    ]
+    let (data, isolated) = PathData.brokenLine(through: points)
+    #expect(data.markup == "M0.00 0.00 L1.00 1.00")
+    #expect(isolated == [Point(x: 3, y: 3), Point(x: 5, y: 5)])
+  }
+
   /// The last line of defence: an element with a non-finite attribute is dropped whole.
   @Test func canvasDropsElementsWithNonFiniteAttributes() {
     var canvas = SVGCanvas()

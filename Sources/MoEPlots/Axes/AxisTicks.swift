@@ -53,28 +53,41 @@ public struct AxisTicks: Equatable, Sendable {
   public static func logarithmic(within range: ClosedRange<Double>, maxCount: Int = 8)
     -> AxisTicks
   {
+    decades(within: range, maxCount: maxCount) ?? oneTwoFive(within: range)
+      ?? linear(within: range, targetCount: 5)
+  }
+
+  /// Powers of ten inside `range`, thinned to at most `maxCount`; `nil` if fewer than three.
+  static func decades(within range: ClosedRange<Double>, maxCount: Int = 8) -> AxisTicks? {
+    let decades = logCandidates(within: range, multiples: [1])
+    guard decades.count >= 3 else { return nil }
+    let stride = (decades.count + maxCount - 1) / maxCount
+    let kept = decades.filter { $0.e % stride == 0 }
+    return AxisTicks(
+      values: kept.map { TickStep.scaled($0.n, $0.e) },
+      labels: kept.map { TickLabel.logarithmic($0.n, exponent: $0.e) })
+  }
+
+  /// 1, 2 and 5 times powers of ten inside `range`; `nil` if fewer than three.
+  static func oneTwoFive(within range: ClosedRange<Double>) -> AxisTicks? {
+    let candidates = logCandidates(within: range, multiples: [1, 2, 5])
+    guard candidates.count >= 3 else { return nil }
+    return AxisTicks(
+      values: candidates.map { TickStep.scaled($0.n, $0.e) },
+      labels: candidates.map { TickLabel.logarithmic($0.n, exponent: $0.e) })
+  }
+
+  /// The values `n · 10^e` (n from `multiples`) inside a positive `range`, increasing.
+  private static func logCandidates(within range: ClosedRange<Double>, multiples: [Int])
+    -> [(n: Int, e: Int)]
+  {
     precondition(range.lowerBound > 0 && range.upperBound.isFinite, "log ticks need 0 < range")
-    let inside = { (value: Double) in
-      value >= range.lowerBound * (1 - 1e-12) && value <= range.upperBound * (1 + 1e-12)
+    let first = TickStep.decade(of: range.lowerBound) - 1
+    let last = TickStep.decade(of: range.upperBound) + 1
+    return (first...last).flatMap { e in multiples.map { (n: $0, e: e) } }.filter {
+      let value = TickStep.scaled($0.n, $0.e)
+      return value >= range.lowerBound * (1 - 1e-12) && value <= range.upperBound * (1 + 1e-12)
     }
-    let first = Int((log10(range.lowerBound)).rounded(.down)) - 1
-    let last = Int((log10(range.upperBound)).rounded(.up)) + 1
-    let decades = (first...last).filter { inside(TickStep.scaled(1, $0)) }
-    if decades.count >= 3 {
-      let stride = (decades.count + maxCount - 1) / maxCount
-      let kept = decades.filter { $0 % stride == 0 }
-      return AxisTicks(
-        values: kept.map { TickStep.scaled(1, $0) },
-        labels: kept.map { TickLabel.logarithmic(1, exponent: $0) })
-    }
-    let candidates = (first...last).flatMap { e in [1, 2, 5].map { (n: $0, e: e) } }
-    let oneTwoFive = candidates.filter { inside(TickStep.scaled($0.n, $0.e)) }
-    if oneTwoFive.count >= 3 {
-      return AxisTicks(
-        values: oneTwoFive.map { TickStep.scaled($0.n, $0.e) },
-        labels: oneTwoFive.map { TickLabel.logarithmic($0.n, exponent: $0.e) })
-    }
-    return linear(within: range, targetCount: 5)
   }
 
   private static func linear(_ step: TickStep, from first: Int, through last: Int) -> AxisTicks {

@@ -33,11 +33,16 @@ extension CartesianFrame {
     }
     var yLabelStyle = labelStyle
     yLabelStyle.anchor = .end
+    // Bottom to top; a label closer than a line height to the last one drawn is skipped
+    // (uneven log-axis ticks such as 10 and 12), its tick mark is kept.
+    var lastLabelY = Double.infinity
     for tick in y.visibleTicks {
       let py = pixelY(tick.fraction)
       canvas.line(
         from: Point(x: plot.minX - Self.tickLength, y: py), to: Point(x: plot.minX, y: py),
         stroke: ink)
+      guard lastLabelY - py >= Self.tickLabelSize + 2 else { continue }
+      lastLabelY = py
       canvas.text(
         tick.label, at: Point(x: plot.minX - Self.tickLength - 3, y: py + 4),
         style: yLabelStyle, class: "tick-label y")
@@ -56,13 +61,13 @@ extension CartesianFrame {
         style: rotated, class: "axis-title")
     }
     if !title.isEmpty {
-      let fitted = min(
-        Self.titleSize,
-        Self.titleSize * (bounds.width - 2 * Self.padding)
-          / max(1, TextMetrics.width(of: title, fontSize: Self.titleSize)))
+      let room = bounds.width - 2 * Self.padding
+      let fullWidth = TextMetrics.width(of: title, fontSize: Self.titleSize, isBold: true)
+      let size = max(9, min(Self.titleSize, Self.titleSize * room / max(1, fullWidth)))
+      let shown = TextMetrics.truncated(title, toWidth: room, fontSize: size, isBold: true)
       canvas.text(
-        title, at: Point(x: bounds.center.x, y: bounds.minY + Self.padding + Self.titleSize),
-        style: TextStyle(size: max(9, fitted), anchor: .middle, isBold: true), class: "title")
+        shown, at: Point(x: bounds.center.x, y: bounds.minY + Self.padding + Self.titleSize),
+        style: TextStyle(size: size, anchor: .middle, isBold: true), class: "title")
     }
     legend.draw(at: legendOrigin, on: &canvas)
   }

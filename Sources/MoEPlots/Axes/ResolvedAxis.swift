@@ -10,7 +10,8 @@ struct ResolvedAxis {
   ///
   /// Linear, fitted: the domain runs from the first to the last nice tick covering the data.
   /// Logarithmic, fitted: the data range widened by 3 % of its log span on each side (a single
-  /// value by half a decade), ticks inside. A fixed domain is used as given, ticks inside.
+  /// value by half a decade), with powers of ten or 1-2-5 ticks inside; when there are too few
+  /// of those, the domain runs between covering linear nice ticks instead (if both are > 0). A fixed domain is used as given, ticks inside.
   /// Without drawable data the domain is 0…1 (linear) or 1…10 (logarithmic).
   init(_ axis: Axis, values: [Double], targetTickCount: Int) {
     scale = axis.scale
@@ -40,8 +41,19 @@ struct ResolvedAxis {
       }
       let logSpan = log10(high) - log10(low)
       let pad = logSpan > 0 ? pow(10, 0.03 * logSpan) : pow(10, 0.5)
-      domain = (low / pad)...(high * pad)
-      ticks = AxisTicks.logarithmic(within: domain)
+      let padded = (low / pad)...(high * pad)
+      if let logTicks = AxisTicks.decades(within: padded) ?? AxisTicks.oneTwoFive(within: padded) {
+        (domain, ticks) = (padded, logTicks)
+        return
+      }
+      // Less than about half a decade: linear nice ticks, and the domain widened to the
+      // covering ones (2…10 for data 2.4…10) so both ends are labelled.
+      let covering = AxisTicks.linear(covering: padded, targetCount: targetTickCount)
+      if covering.values[0] > 0 {
+        (domain, ticks) = (covering.values[0]...covering.values.last!, covering)
+      } else {
+        (domain, ticks) = (padded, AxisTicks.linear(within: padded))
+      }
     }
   }
 

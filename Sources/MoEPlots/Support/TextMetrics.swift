@@ -4,22 +4,28 @@
 /// lower case ≈ 0.56, upper case ≈ 0.7, narrow glyphs ≈ 0.3). Estimates run slightly wide on
 /// purpose: overestimating only wastes a few pixels, underestimating clips labels.
 enum TextMetrics {
+  /// Bold glyphs of DejaVu Sans are about 12 % wider.
+  static let boldFactor = 1.12
+
   /// Estimated rendered width in px of `text` at `fontSize` px.
-  static func width(of text: String, fontSize: Double) -> Double {
+  static func width(of text: String, fontSize: Double, isBold: Bool = false) -> Double {
     var ems = 0.0
     for character in text {
       ems += advance(of: character)
     }
-    return ems * fontSize
+    return ems * fontSize * (isBold ? boldFactor : 1)
   }
 
   /// `text` cut at a character boundary and ended with "…" so that it fits in `maxWidth` px.
-  static func truncated(_ text: String, toWidth maxWidth: Double, fontSize: Double) -> String {
-    guard width(of: text, fontSize: fontSize) > maxWidth else { return text }
+  static func truncated(
+    _ text: String, toWidth maxWidth: Double, fontSize: Double, isBold: Bool = false
+  ) -> String {
+    guard width(of: text, fontSize: fontSize, isBold: isBold) > maxWidth else { return text }
+    let scale = fontSize * (isBold ? boldFactor : 1)
     var kept = ""
-    var used = advance(of: "…") * fontSize
+    var used = advance(of: "…") * scale
     for character in text {
-      let next = advance(of: character) * fontSize
+      let next = advance(of: character) * scale
       if used + next > maxWidth { break }
       kept.append(character)
       used += next
