@@ -85,6 +85,19 @@ import Testing
     #expect(root.elements(withClass: "band-label").first?.text == "all diverged")
   }
 
+  /// Finite but extreme values: padding a log domain of 1e-300…1e300 must not overflow to
+  /// infinity (it once did, and a precondition stopped the process).
+  @Test func extremeMagnitudesDoNotOverflow() throws {
+    var log = LineChart(yAxis: Axis(scale: .logarithmic))
+    log.series = [.init(name: "wild", x: [0, 1, 2], y: [1e-300, 1, 1e300])]
+    var linear = LineChart()
+    linear.series = [.init(name: "wild", x: [0, 1, 2], y: [-.greatestFiniteMagnitude, 0, 1e300])]
+    for svg in [log.render(), linear.render()] {
+      #expect(!mentionsNonFinite(svg))
+      _ = try #require(parseSVG(svg))
+    }
+  }
+
   /// PathData on its own: a NaN coordinate or a nil point ends a run; a run of one is
   /// returned as an isolated point rather than an invisible lone "M".
   @Test func pathDataBreaksAtNonFinitePoints() {

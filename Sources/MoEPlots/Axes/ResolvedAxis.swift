@@ -6,7 +6,8 @@ struct ResolvedAxis {
   let domain: ClosedRange<Double>
   let ticks: AxisTicks
 
-  /// Fits `axis` to the finite `values` (positive ones only, on a log axis).
+  /// Fits `axis` to the finite `values` (positive ones only, on a log axis) of magnitude
+  /// 1e-300…1e300 (0 allowed on a linear axis).
   ///
   /// Linear, fitted: the domain runs from the first to the last nice tick covering the data.
   /// Logarithmic, fitted: the data range widened by 3 % of its log span on each side (a single
@@ -15,7 +16,11 @@ struct ResolvedAxis {
   /// Without drawable data the domain is 0…1 (linear) or 1…10 (logarithmic).
   init(_ axis: Axis, values: [Double], targetTickCount: Int) {
     scale = axis.scale
-    let usable = values.filter { $0.isFinite && (axis.scale == .linear || $0 > 0) }
+    // Magnitudes beyond 1e±300 are drawn (clipped) but not fitted: padding and tick
+    // arithmetic on them would overflow to infinity.
+    let usable = values.filter {
+      abs($0) <= Self.largestFitted && (axis.scale == .linear || $0 >= 1 / Self.largestFitted)
+    }
     switch axis.scale {
     case .linear:
       if let fixed = axis.domain, fixed.lowerBound.isFinite, fixed.upperBound.isFinite {
@@ -41,7 +46,7 @@ struct ResolvedAxis {
       }
       let logSpan = log10(high) - log10(low)
       let pad = logSpan > 0 ? pow(10, 0.03 * logSpan) : pow(10, 0.5)
-      let padded = (low / pad)...(high * pad)
+      let padded = max(low / pad, 1e-305)...min(high * pad, 1e305)
       if let logTicks = AxisTicks.decades(within: padded) ?? AxisTicks.oneTwoFive(within: padded) {
         (domain, ticks) = (padded, logTicks)
         return
@@ -56,6 +61,10 @@ struct ResolvedAxis {
       }
     }
   }
+
+  /// The largest magnitude (and, on a log axis, the reciprocal of the smallest) used to fit a
+  /// domain.
+  static let largestFitted = 1e300
 
   /// Where `value` lies along the axis: 0 at the domain's lower end, 1 at its upper end,
   /// outside 0…1 beyond them; `nil` for values that cannot be drawn (non-finite, or ≤ 0 on a

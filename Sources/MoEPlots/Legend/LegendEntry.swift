@@ -1,13 +1,3 @@
-/// Where a chart puts its legend.
-public enum LegendPlacement: Sendable, Hashable {
-  /// A column to the right of the plot.
-  case right
-  /// Rows under the x-axis title, wrapping at the chart width.
-  case bottom
-  /// No legend.
-  case hidden
-}
-
 /// One legend line: a small sample of what is drawn, and what it means.
 struct LegendEntry: Equatable {
   /// The sample drawn before the label.
