@@ -35,6 +35,9 @@ let package = Package(
     // MARK: Sweeps: grid, runner, summaries
     .target(name: "MoESweep", dependencies: ["MoETraining", "MoEStats"]),
 
+    // MARK: Figures: dependency-free SVG charts
+    .target(name: "MoEPlots"),
+
     // MARK: Command line
     .executableTarget(
       name: "stmoe-sweep",
@@ -49,6 +52,7 @@ let package = Package(
     .testTarget(name: "MoEStatsTests", dependencies: ["MoEStats"]),
     .testTarget(name: "MoEConfigTests", dependencies: ["MoEConfig"]),
     .testTarget(name: "MoETrainingTests", dependencies: ["MoETraining", "MoETestSupport"]),
+    .testTarget(name: "MoEPlotsTests", dependencies: ["MoEPlots"]),
     .testTarget(name: "CLITests", dependencies: ["stmoe-sweep"]),
   ]
 )
