@@ -50,5 +50,6 @@ let package = Package(
     .testTarget(name: "MoEConfigTests", dependencies: ["MoEConfig"]),
     .testTarget(name: "MoETrainingTests", dependencies: ["MoETraining", "MoETestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["stmoe-sweep"]),
+    .testTarget(name: "MoESweepTests", dependencies: ["MoESweep", "MoETestSupport"]),
   ]
 )
