@@ -10,7 +10,7 @@ struct StmoeSweep: ParsableCommand {
       Reproduces the stability study of ST-MoE (Zoph et al. 2022) at CPU scale: every run is a
       real training of a sparse model with hand-written forward and backward passes.
       """,
-    subcommands: [TrainCommand.self, ModelCommand.self, BenchCommand.self])
+    subcommands: [TrainCommand.self, ModelCommand.self, BenchCommand.self, PlanCommand.self, SchemaCommand.self])
 
   static func main() {
     BLASCoreSelection.reexecuteIfNeeded()
