@@ -144,6 +144,11 @@ extension SweepSpec {
       guard start >= 0 else {
         throw ConfigError(keyPath: "seeds.start", "must be non-negative, got \(start)")
       }
+      guard range.count <= SweepPlan.maximumRunCount else {
+        throw ConfigError(
+          keyPath: "seeds.count",
+          "must be at most \(SweepPlan.maximumRunCount) (a sweep's limit), got \(range.count)")
+      }
       guard start <= Int.max - range.count else {
         throw ConfigError(keyPath: "seeds.start", "start + count must not exceed \(Int.max)")
       }
