@@ -51,7 +51,9 @@ struct PlanCommand: ParsableCommand {
 
   /// `8 points × 3 seeds = 24 runs`.
   static func countLine(_ plan: SweepPlan) -> String {
-    func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+    func counted(_ count: Int, _ noun: String) -> String {
+      "\(count) \(noun)\(count == 1 ? "" : "s")"
+    }
     return "\(counted(plan.points.count, "point")) × \(counted(plan.seeds.count, "seed")) = "
       + counted(plan.runs.count, "run")
   }

@@ -48,7 +48,8 @@ import Testing
   /// Zipped keys take their values together, never crossed.
   @Test func zippedValuesArePairedByPosition() throws {
     let plan = try SweepFixtures.plan(Self.zloss)
-    let pairs = Set(plan.runs.map { [$0.config.schedule.learningRate, Double($0.config.schedule.warmupSteps)] })
+    let pairs = Set(
+      plan.runs.map { [$0.config.schedule.learningRate, Double($0.config.schedule.warmupSteps)] })
     #expect(pairs == [[1e-3, 100], [3e-3, 50]])
   }
 
@@ -67,7 +68,8 @@ import Testing
   }
 
   @Test func base_variant_axis_seed_divergence_applyInThatOrder() throws {
-    let plan = try SweepFixtures.plan(#"""
+    let plan = try SweepFixtures.plan(
+      #"""
       {"name": "order",
        "base": {"steps": 50, "model": {"channels": 64, "expertCount": 4}, "schedule": {"learningRate": 0.02}},
        "variants": [{"label": "Wide", "set": {"model.channels": 96, "model.headCount": 6}}],
@@ -90,7 +92,8 @@ import Testing
   /// The sweep's divergence thresholds are in every run's config, hence in every id.
   @Test func theDivergenceSectionIsPartOfEveryRunsIdentity() throws {
     let plain = try SweepFixtures.plan(#"{"name": "d", "seeds": [0, 1]}"#)
-    let strict = try SweepFixtures.plan(#"{"name": "d", "seeds": [0, 1], "divergence": {"capFactor": 2}}"#)
+    let strict = try SweepFixtures.plan(
+      #"{"name": "d", "seeds": [0, 1], "divergence": {"capFactor": 2}}"#)
     #expect(strict.runs.allSatisfy { $0.config.divergence.capFactor == 2 })
     #expect(Set(plain.runs.map(\.id)).isDisjoint(with: strict.runs.map(\.id)))
   }
@@ -104,7 +107,10 @@ import Testing
     #expect(try SweepFixtures.plan(Self.zloss).runs.map(\.id) == plan.runs.map(\.id))
     let grown = try SweepFixtures.plan(
       Self.zloss
-        .replacingOccurrences(of: #"[{"label": "Baseline""#, with: #"[{"label": "Early", "set": {"model.moeOffset": 0}}, {"label": "Baseline""#)
+        .replacingOccurrences(
+          of: #"[{"label": "Baseline""#,
+          with: #"[{"label": "Early", "set": {"model.moeOffset": 0}}, {"label": "Baseline""#
+        )
         .replacingOccurrences(of: #""count": 2"#, with: #""count": 3"#))
     #expect(grown.runs.count == 3 * 6 * 3)  // 3 variants × 6 grid points × 3 seeds
     #expect(Set(plan.runs.map(\.id)).isSubset(of: grown.runs.map(\.id)))
@@ -121,13 +127,15 @@ import Testing
 
   @Test func labels() throws {
     #expect(try SweepFixtures.plan(#"{"name": "l", "seeds": [0]}"#).points.map(\.label) == ["base"])
-    let variantsOnly = try SweepFixtures.plan(#"""
+    let variantsOnly = try SweepFixtures.plan(
+      #"""
       {"name": "l", "seeds": [0], "variants": [{"label": "A"}, {"label": "B", "set": {"model.qkNorm": true}}]}
       """#)
     #expect(variantsOnly.points.map(\.label) == ["A", "B"])
     #expect(variantsOnly.points.map(\.axisValues) == [[], []])
     // Strings without quotes; keys that share a last name keep their section.
-    let axesOnly = try SweepFixtures.plan(#"""
+    let axesOnly = try SweepFixtures.plan(
+      #"""
       {"name": "l", "seeds": [0],
        "axes": [{"key": "optimizer.kind", "values": ["adamW", "sgd"]},
                 {"zip": [{"key": "schedule.kind", "values": ["constant", "cosine"]},
@@ -158,8 +166,9 @@ import Testing
   /// A variant as baseline compares each point with the baseline variant's point at the same
   /// axis values; a point label names one point for all.
   @Test func baselines() throws {
-    let byVariant = try SweepFixtures.plan(Self.zloss.replacingOccurrences(
-      of: #""seeds""#, with: #""baseline": "Remove GEGLU", "seeds""#))
+    let byVariant = try SweepFixtures.plan(
+      Self.zloss.replacingOccurrences(
+        of: #""seeds""#, with: #""baseline": "Remove GEGLU", "seeds""#))
     #expect(byVariant.baselineLabel == "Remove GEGLU")
     for point in byVariant.points {
       let baseline = byVariant.baselinePoint(for: point)
@@ -167,13 +176,15 @@ import Testing
       #expect(byVariant.isBaseline(point) == (point.variantLabel == "Remove GEGLU"))
     }
     let label = "Baseline, routerZLossCoefficient=0, learningRate=0.001, warmupSteps=100"
-    let byPoint = try SweepFixtures.plan(Self.zloss.replacingOccurrences(
-      of: #""seeds""#, with: #""baseline": "\#(label)", "seeds""#))
+    let byPoint = try SweepFixtures.plan(
+      Self.zloss.replacingOccurrences(
+        of: #""seeds""#, with: #""baseline": "\#(label)", "seeds""#))
     #expect(byPoint.points.allSatisfy { byPoint.baselinePoint(for: $0).index == 0 })
     #expect(byPoint.points.filter(byPoint.isBaseline).map(\.index) == [0])
     // Default: the first variant, else the first point.
     #expect(try SweepFixtures.plan(Self.zloss).baselineLabel == "Baseline")
-    let noVariants = try SweepFixtures.plan(#"{"name": "b", "seeds": [0], "axes": [{"key": "steps", "values": [5, 9]}]}"#)
+    let noVariants = try SweepFixtures.plan(
+      #"{"name": "b", "seeds": [0], "axes": [{"key": "steps", "values": [5, 9]}]}"#)
     #expect(noVariants.baselineLabel == "steps=5")
   }
 
@@ -181,7 +192,8 @@ import Testing
     let spec = try SweepSpec.load(from: Data(Self.zloss.utf8), file: "zloss.json")
     #expect(spec.file == "zloss.json" && spec.name == "zloss" && spec.description == "")
     #expect(spec.variants.map(\.label) == ["Baseline", "Remove GEGLU"])
-    #expect(spec.variants[1].settings == [SweepSetting(keyPath: "model.feedForward", value: "relu")])
+    #expect(
+      spec.variants[1].settings == [SweepSetting(keyPath: "model.feedForward", value: "relu")])
     #expect(spec.axes.map(\.isZip) == [false, true])
     #expect(spec.axes.map(\.count) == [3, 2])
     #expect(spec.baseline == nil && spec.base == RunConfig())

@@ -61,7 +61,8 @@ enum PythonSchemaValidator {
     do {
       try process.run()
     } catch {
-      throw Unavailable(description: "cannot start python3 (\(error)); install python3 and jsonschema")
+      throw Unavailable(
+        description: "cannot start python3 (\(error)); install python3 and jsonschema")
     }
     // The report is small and a traceback smaller: neither pipe fills while the other is read.
     let output = stdout.fileHandleForReading.readDataToEndOfFile()

@@ -57,15 +57,33 @@ import Testing
       (#"{"seeds": [0]}"#, ""),
       (#"{"name": "Z-Loss", "seeds": [0]}"#, "name"),
       (#"{"name": "x", "seeds": [0], "variants": []}"#, "variants"),
-      (#"{"name": "x", "seeds": [0], "variants": [{"label": "A", "set": {"model.feedFoward": "relu"}}]}"#, "variants/0/set"),
-      (#"{"name": "x", "seeds": [0], "variants": [{"label": "A", "set": {"model.feedForward": "reluu"}}]}"#, "variants/0/set/model.feedForward"),
-      (#"{"name": "x", "seeds": [0], "variants": [{"label": "A", "set": {"divergence.capFactor": 2}}]}"#, "variants/0/set"),
+      (
+        #"{"name": "x", "seeds": [0], "variants": [{"label": "A", "set": {"model.feedFoward": "relu"}}]}"#,
+        "variants/0/set"
+      ),
+      (
+        #"{"name": "x", "seeds": [0], "variants": [{"label": "A", "set": {"model.feedForward": "reluu"}}]}"#,
+        "variants/0/set/model.feedForward"
+      ),
+      (
+        #"{"name": "x", "seeds": [0], "variants": [{"label": "A", "set": {"divergence.capFactor": 2}}]}"#,
+        "variants/0/set"
+      ),
       (#"{"name": "x", "seeds": [0], "axes": [{"key": "steps", "values": []}]}"#, "axes/0"),
-      (#"{"name": "x", "seeds": [0], "axes": [{"key": "model.routerZLoss", "values": [0]}]}"#, "axes/0"),
+      (
+        #"{"name": "x", "seeds": [0], "axes": [{"key": "model.routerZLoss", "values": [0]}]}"#,
+        "axes/0"
+      ),
       (#"{"name": "x", "seeds": [0], "axes": [{"key": "seed", "values": [1, 2]}]}"#, "axes/0"),
-      (#"{"name": "x", "seeds": [0], "axes": [{"key": "model.routerZLossCoefficient", "values": [0, "1e-3"]}]}"#, "axes/0"),
+      (
+        #"{"name": "x", "seeds": [0], "axes": [{"key": "model.routerZLossCoefficient", "values": [0, "1e-3"]}]}"#,
+        "axes/0"
+      ),
       (#"{"name": "x", "seeds": [0], "axes": [{"key": "steps", "values": [1, 1]}]}"#, "axes/0"),
-      (#"{"name": "x", "seeds": [0], "axes": [{"zip": [{"key": "steps", "values": [1]}]}]}"#, "axes/0"),
+      (
+        #"{"name": "x", "seeds": [0], "axes": [{"zip": [{"key": "steps", "values": [1]}]}]}"#,
+        "axes/0"
+      ),
       (#"{"name": "x", "seeds": [0], "divergence": {"capfactor": 2}}"#, "divergence"),
     ]
     let report = try PythonSchemaValidator.errors(of: cases.map(\.json), schema: Self.schemaFile)
@@ -144,7 +162,13 @@ import Testing
   @Test func valuesAreCheckedAsTheirPropertysType() throws {
     let precision = try #require(catalog.key("model.precision"))
     #expect(throws: Never.self) { try precision.check("bfloat16") }
-    #expect(throws: ConfigError(keyPath: "", "unknown value \"bf16\"", suggestion: #"allowed values are "float32", "bfloat16", "bfloat16-router-float32", "bfloat16-exp-float32""#)) {
+    #expect(
+      throws: ConfigError(
+        keyPath: "", "unknown value \"bf16\"",
+        suggestion:
+          #"allowed values are "float32", "bfloat16", "bfloat16-router-float32", "bfloat16-exp-float32""#
+      )
+    ) {
       try precision.check("bf16")
     }
     let steps = try #require(catalog.key("steps"))

@@ -9,7 +9,9 @@ enum SweepKeys {
   static let catalog = ConfigKeyCatalog.runConfig
 
   /// Every settable leaf, sorted by key path.
-  static let settable: [ConfigKeyCatalog.Key] = catalog.keys.filter { reservation(of: $0.keyPath) == nil }
+  static let settable: [ConfigKeyCatalog.Key] = catalog.keys.filter {
+    reservation(of: $0.keyPath) == nil
+  }
 
   static let seedsHint =
     #"seeds belong in the top-level "seeds", e.g. "seeds": {"count": 12} or [0, 1, 5]"#
@@ -29,7 +31,8 @@ enum SweepKeys {
     -> ConfigKeyCatalog.Key
   {
     if let reason = reservation(of: keyPath) {
-      throw ConfigError(keyPath: location, "\(quoted(keyPath)) cannot be set here", suggestion: reason)
+      throw ConfigError(
+        keyPath: location, "\(quoted(keyPath)) cannot be set here", suggestion: reason)
     }
     if let key = catalog.key(keyPath) { return key }
     if catalog.sections.contains(keyPath) {

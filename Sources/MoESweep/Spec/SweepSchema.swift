@@ -35,7 +35,9 @@ public enum SweepSchema {
           "properties": .object(
             Dictionary(uniqueKeysWithValues: settable.map { ($0.keyPath, leaf($0)) })),
         ],
-        "settableKeyPath": ["type": "string", "enum": .array(settable.map { .string($0.keyPath) })],
+        "settableKeyPath": [
+          "type": "string", "enum": .array(settable.map { .string($0.keyPath) }),
+        ],
         "variant": variant,
         "axis": ["oneOf": [["$ref": "#/$defs/axisColumn"], ["$ref": "#/$defs/zipAxis"]]],
         "axisColumn": axisColumn(settable),
@@ -172,7 +174,9 @@ public enum SweepSchema {
     case .boolean: return ["type": "boolean", "default": key.defaultValue]
     case .string: return ["type": "string", "default": key.defaultValue]
     case .choice(let values):
-      return ["type": "string", "enum": .array(values.map(JSONValue.string)), "default": key.defaultValue]
+      return [
+        "type": "string", "enum": .array(values.map(JSONValue.string)), "default": key.defaultValue,
+      ]
     case .json: return ["default": key.defaultValue]
     }
   }

@@ -8,7 +8,8 @@ extension SweepSpec {
     name = try Self.checkedName(written.name)
     description = written.description ?? ""
     base = try Self.checkedBase(written.base ?? [:])
-    divergence = try decoded(DivergenceConfig.self, from: written.divergence ?? [:], at: "divergence")
+    divergence = try decoded(
+      DivergenceConfig.self, from: written.divergence ?? [:], at: "divergence")
     variants = try Self.checkedVariants(written.variants)
     axes = try Self.checkedAxes(written.axes)
     try Self.checkVariantsLeaveAxisKeysAlone(variants, axes)
@@ -156,7 +157,8 @@ extension SweepSpec {
     case .integer(let count)?:
       throw ConfigError(
         keyPath: "seeds", #"expected a list of seeds or {"count": …}, found a number \#(count)"#,
-        suggestion: #"write {"count": \#(count)} for \#(count) seeds, or [\#(count)] for that seed"#)
+        suggestion: #"write {"count": \#(count)} for \#(count) seeds, or [\#(count)] for that seed"#
+      )
     case let list?:
       let seeds = try decoded([Int].self, from: list, at: "seeds")
       guard !seeds.isEmpty else { throw ConfigError(keyPath: "seeds", "must not be empty") }
