@@ -237,6 +237,23 @@ struct Refusal: Sendable, CustomTestStringConvertible {
     #expect(SweepFixtures.refusal(refusal.json) == refusal.message)
   }
 
+  /// Key paths are suggested for a typo, a name cut short, a section left out or wrong, or a
+  /// case slip; a bare key in several sections lists them all, nearest first.
+  @Test(arguments: [
+    ("model.expertCont", #"did you mean "model.expertCount"?"#),
+    ("model.learningRate", #"did you mean "schedule.learningRate"?"#),
+    ("optimizer.adamw.beta2", #"did you mean "optimizer.adamW.beta2"?"#),
+    ("adamW.beta2", #"did you mean "optimizer.adamW.beta2"?"#),
+    ("kind", #"did you mean "data.kind", "schedule.kind" or "optimizer.kind"?"#),
+    ("model.zLoss", "`stmoe-sweep model` prints every key with its default"),
+  ])
+  func keyPathSuggestions(_ typed: String, _ suggestion: String) {
+    #expect(
+      SweepFixtures.refusal(
+        #"{"name": "x", "seeds": [0], "axes": [{"key": "\#(typed)", "values": [1]}]}"#)
+        == #"sweep.json: axes[0].key: unknown key path "\#(typed)" (\#(suggestion))"#)
+  }
+
   /// Errors found only once a point's config is resolved: at the value that set the offending
   /// key, or at the setting without which the point would be valid, naming the point.
   @Test(arguments: [

@@ -32,26 +32,42 @@ enum NameSuggestion {
     return prefix?.candidate
   }
 
-  /// The key path in `keyPaths` most likely meant by `typed`, trying in turn:
+  /// The key paths in `keyPaths` most likely meant by `typed` (empty if none is close),
+  /// trying in turn:
   /// 1. the same path ignoring case;
-  /// 2. a path whose last key equals the typed last key ignoring case (the section was left
-  ///    out or wrong); among several, the one nearest to the whole typed path;
+  /// 2. every path whose last key equals the typed last key ignoring case (the section was left
+  ///    out or is wrong: `kind` gives `data.kind`, `optimizer.kind` and `schedule.kind`), the
+  ///    nearest to the whole typed path first;
   /// 3. the nearest sibling by ``nearest(to:in:)``, when the typed section exists;
-  /// 4. the nearest last key in any section, by ``nearest(to:in:)``.
-  static func nearestKeyPath(to typed: String, in keyPaths: [String]) -> String? {
+  /// 4. the nearest last key in any section by ``nearest(to:in:)``, in every section that has it.
+  static func nearestKeyPaths(to typed: String, in keyPaths: [String]) -> [String] {
     let (section, last) = split(typed)
-    if let same = keyPaths.first(where: { $0.lowercased() == typed.lowercased() }) { return same }
+    if let same = keyPaths.first(where: { $0.lowercased() == typed.lowercased() }) { return [same] }
     let sameLast = keyPaths.filter { split($0).last.lowercased() == last.lowercased() }
-    if let nearest = sameLast.min(by: { editDistance($0, typed) < editDistance($1, typed) }) {
-      return nearest
-    }
+    if !sameLast.isEmpty { return nearestFirst(sameLast, to: typed) }
     let siblings = keyPaths.filter { split($0).section == section }
     if !siblings.isEmpty, let name = nearest(to: last, in: siblings.map { split($0).last }) {
-      return siblings.first { split($0).last == name }
+      return siblings.filter { split($0).last == name }
     }
-    guard let name = nearest(to: last, in: keyPaths.map { split($0).last }) else { return nil }
-    return keyPaths.filter { split($0).last == name }
-      .min { editDistance($0, typed) < editDistance($1, typed) }
+    guard let name = nearest(to: last, in: keyPaths.map { split($0).last }) else { return [] }
+    return nearestFirst(keyPaths.filter { split($0).last == name }, to: typed)
+  }
+
+  /// `did you mean "a"?`, `did you mean "a" or "b"?`, `did you mean "a", "b" or "c"?`.
+  static func didYouMean(_ candidates: [String]) -> String? {
+    let names = candidates.map(quoted)
+    guard let last = names.last else { return nil }
+    let list = names.count == 1 ? last : names.dropLast().joined(separator: ", ") + " or " + last
+    return "did you mean \(list)?"
+  }
+
+  /// Stable: equally near paths keep their order.
+  private static func nearestFirst(_ keyPaths: [String], to typed: String) -> [String] {
+    keyPaths.enumerated()
+      .sorted {
+        (editDistance($0.element, typed), $0.offset) < (editDistance($1.element, typed), $1.offset)
+      }
+      .map(\.element)
   }
 
   /// `schedule.learningRate` → (`schedule`, `learningRate`); `steps` → ("", `steps`).

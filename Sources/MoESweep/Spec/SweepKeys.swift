@@ -41,9 +41,9 @@ enum SweepKeys {
         keyPath: location, "\(quoted(keyPath)) is a section, not a value",
         suggestion: "set its keys one by one, e.g. \(quoted(example))")
     }
+    let nearest = NameSuggestion.nearestKeyPaths(to: keyPath, in: settable.map(\.keyPath))
     let suggestion =
-      NameSuggestion.nearestKeyPath(to: keyPath, in: settable.map(\.keyPath))
-      .map { "did you mean \(quoted($0))?" }
+      NameSuggestion.didYouMean(nearest)
       ?? "`stmoe-sweep model` prints every key with its default"
     throw ConfigError(
       keyPath: location, "unknown key path \(quoted(keyPath))", suggestion: suggestion)
