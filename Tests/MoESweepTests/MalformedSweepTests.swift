@@ -69,6 +69,12 @@ struct Refusal: Sendable, CustomTestStringConvertible {
       "seeds a bare number", #"{"name": "x", "seeds": 12}"#,
       #"sweep.json: seeds: expected a list of seeds or {"count": …}, found a number 12 (write {"count": 12} for 12 seeds, or [12] for that seed)"#
     ),
+    Refusal(
+      "seeds a string", #"{"name": "x", "seeds": "0-11"}"#,
+      #"sweep.json: seeds: expected a list of seeds or {"count": …}, found a string "0-11""#),
+    Refusal(
+      "a seed a string", #"{"name": "x", "seeds": [0, "1"]}"#,
+      #"sweep.json: seeds[1]: expected an integer, found a string "1" (write 1 without quotes)"#),
   ])
   func wrongTypesAnywhere(_ refusal: Refusal) {
     #expect(SweepFixtures.refusal(refusal.json) == refusal.message)
@@ -318,7 +324,7 @@ struct Refusal: Sendable, CustomTestStringConvertible {
       SweepFixtures.refusal(
         #"{"name": "x", "seeds": {"count": 1000}, "axes": [{"key": "steps", "values": [\#(values)]}]}"#
       )
-        == "sweep.json: the sweep expands to 1 variant(s) × 2000 × 1000 seed(s) runs, more than 1000000 (split it into several sweeps)"
+        == "sweep.json: 2000 points × 1000 seeds is more than 1000000 runs (split the sweep into several)"
     )
   }
 }

@@ -19,12 +19,7 @@ struct SweepExpansion {
     let counts = spec.axes.map(\.count)
     try Self.checkSize(variants: variants.count, axisCounts: counts, seeds: spec.seeds.count)
     let names = Self.axisNames(spec.axes)
-    let baseTree: JSONValue
-    do {
-      baseTree = try JSONValue(encoding: spec.base)
-    } catch {
-      preconditionFailure("RunConfig.encode(to:) threw \(error)")
-    }
+    let baseTree = Self.tree(of: spec.base)
     var configs: [RunConfig] = []
     var pointOfConfig: [RunConfig: Int] = [:]
     var pointOfLabel: [String: Int] = [:]
@@ -56,14 +51,29 @@ struct SweepExpansion {
       }
     }
     for point in points {
+      // Encoded once per point: a run's id is the hash of this tree with its seed written in,
+      // the same text `configHash(config)` hashes (a `JSONValue` encodes as itself).
+      guard case .object(var members) = Self.tree(of: configs[point.index]) else {
+        preconditionFailure("a RunConfig encodes as an object")
+      }
       for seed in spec.seeds {
         var config = configs[point.index]
         config.seed = seed
+        members["seed"] = .integer(seed)
+        let tree = JSONValue.object(members)
         runs.append(
           PlannedRun(
-            index: runs.count, id: configHash(config), pointIndex: point.index, label: point.label,
+            index: runs.count, id: configHash(tree), pointIndex: point.index, label: point.label,
             seed: seed, config: config))
       }
+    }
+  }
+
+  private static func tree(of config: RunConfig) -> JSONValue {
+    do {
+      return try JSONValue(encoding: config)
+    } catch {
+      preconditionFailure("RunConfig.encode(to:) threw \(error)")
     }
   }
 
@@ -211,18 +221,26 @@ struct SweepExpansion {
 
   /// Refuses sweeps of more than `SweepPlan.maximumRunCount` runs before expanding them.
   private static func checkSize(variants: Int, axisCounts: [Int], seeds: Int) throws(ConfigError) {
-    var total = variants
-    for factor in axisCounts + [seeds] {
-      let (product, overflow) = total.multipliedReportingOverflow(by: factor)
-      total = overflow ? Int.max : product
+    func product(_ factors: [Int]) -> Int? {
+      var total = 1
+      for factor in factors {
+        let (next, overflow) = total.multipliedReportingOverflow(by: factor)
+        if overflow { return nil }
+        total = next
+      }
+      return total
     }
-    guard total <= SweepPlan.maximumRunCount else {
-      let factors = ["\(variants) variant(s)"] + axisCounts.map { "\($0)" } + ["\(seeds) seed(s)"]
-      throw ConfigError(
-        keyPath: "",
-        "the sweep expands to \(factors.joined(separator: " × ")) runs, more than "
-          + "\(SweepPlan.maximumRunCount)",
-        suggestion: "split it into several sweeps")
+    let points = product([variants] + axisCounts)
+    if let points, let runs = product([points, seeds]), runs <= SweepPlan.maximumRunCount {
+      return
     }
+    let pointText =
+      points.map(String.init)
+      ?? ([variants] + axisCounts).map(String.init)
+      .joined(separator: " × ")
+    throw ConfigError(
+      keyPath: "",
+      "\(pointText) points × \(seeds) seeds is more than \(SweepPlan.maximumRunCount) runs",
+      suggestion: "split the sweep into several")
   }
 }

@@ -17,13 +17,11 @@ extension SweepSpec {
         axes.append(try checkedZip(members, at: location, setBy: &setBy))
       case (let key?, let values?, nil):
         let column = try checkedColumn(key: key, values: values, at: location, setBy: &setBy)
-        for (position, value) in values.enumerated() {
-          if let first = values.firstIndex(of: value), first < position {
-            throw ConfigError(
-              keyPath: "\(location).values[\(position)]",
-              "\(value.canonicalText) is already at \(location).values[\(first)]",
-              suggestion: "the values of an axis must differ")
-          }
+        if let (first, repeated) = firstRepetition(in: values) {
+          throw ConfigError(
+            keyPath: "\(location).values[\(repeated)]",
+            "\(values[repeated].canonicalText) is already at \(location).values[\(first)]",
+            suggestion: "the values of an axis must differ")
         }
         axes.append(SweepAxis(columns: [column], isZip: false))
       case (_, _, .some):
@@ -63,13 +61,11 @@ extension SweepSpec {
         suggestion: "zipped axes pair their values by position, so each needs as many")
     }
     let rows = (0..<count).map { position in columns.map { $0.values[position] } }
-    for (position, row) in rows.enumerated() {
-      if let first = rows.firstIndex(of: row), first < position {
-        throw ConfigError(
-          keyPath: "\(location).zip",
-          "the values at position \(position) are already at position \(first)",
-          suggestion: "the points of a zip must differ")
-      }
+    if let (first, repeated) = firstRepetition(in: rows) {
+      throw ConfigError(
+        keyPath: "\(location).zip",
+        "the values at position \(repeated) are already at position \(first)",
+        suggestion: "the points of a zip must differ")
     }
     return SweepAxis(columns: columns, isZip: true)
   }
@@ -95,5 +91,15 @@ extension SweepSpec {
       try SweepKeys.checkValue(value, for: key, at: "\(location).values[\(position)]")
     }
     return SweepAxis.Column(keyPath: keyPath, values: values)
+  }
+
+  /// The positions of the first element equal to an earlier one, and of that earlier one.
+  private static func firstRepetition<Element: Hashable>(in elements: [Element]) -> (Int, Int)? {
+    var firstPosition: [Element: Int] = [:]
+    for (position, element) in elements.enumerated() {
+      if let first = firstPosition[element] { return (first, position) }
+      firstPosition[element] = position
+    }
+    return nil
   }
 }

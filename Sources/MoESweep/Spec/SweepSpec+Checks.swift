@@ -131,49 +131,67 @@ extension SweepSpec {
 
   /// `{"count": n, "start": s}` or a list of distinct non-negative seeds.
   static func checkedSeeds(_ seeds: JSONValue?) throws(ConfigError) -> [Int] {
-    switch seeds {
-    case nil:
+    guard let seeds else {
       throw ConfigError(
         keyPath: "seeds", "required key is missing",
         suggestion: #"e.g. "seeds": {"count": 12} or [0, 1, 5]"#)
-    case .object?:
-      let range = try decoded(SweepFile.SeedRange.self, from: seeds!, at: "seeds")
-      let start = range.start ?? 0
-      guard range.count >= 1 else {
-        throw ConfigError(keyPath: "seeds.count", "must be at least 1, got \(range.count)")
-      }
-      guard start >= 0 else {
-        throw ConfigError(keyPath: "seeds.start", "must be non-negative, got \(start)")
-      }
-      guard range.count <= SweepPlan.maximumRunCount else {
-        throw ConfigError(
-          keyPath: "seeds.count",
-          "must be at most \(SweepPlan.maximumRunCount) (a sweep's limit), got \(range.count)")
-      }
-      guard start <= Int.max - range.count else {
-        throw ConfigError(keyPath: "seeds.start", "start + count must not exceed \(Int.max)")
-      }
-      return Array(start..<(start + range.count))
-    case .integer(let count)?:
-      throw ConfigError(
-        keyPath: "seeds", #"expected a list of seeds or {"count": …}, found a number \#(count)"#,
+    }
+    func notSeeds(_ found: String, suggestion: String? = nil) -> ConfigError {
+      ConfigError(
+        keyPath: "seeds", #"expected a list of seeds or {"count": …}, found \#(found)"#,
+        suggestion: suggestion)
+    }
+    switch seeds {
+    case .object:
+      return try seedRange(decoded(SweepFile.SeedRange.self, from: seeds, at: "seeds"))
+    case .array:
+      return try seedList(decoded([Int].self, from: seeds, at: "seeds"))
+    case .integer(let count):
+      throw notSeeds(
+        "a number \(count)",
         suggestion: #"write {"count": \#(count)} for \#(count) seeds, or [\#(count)] for that seed"#
       )
-    case let list?:
-      let seeds = try decoded([Int].self, from: list, at: "seeds")
-      guard !seeds.isEmpty else { throw ConfigError(keyPath: "seeds", "must not be empty") }
-      for (index, seed) in seeds.enumerated() {
-        guard seed >= 0 else {
-          throw ConfigError(keyPath: "seeds[\(index)]", "must be non-negative, got \(seed)")
-        }
-        if let first = seeds.firstIndex(of: seed), first < index {
-          throw ConfigError(
-            keyPath: "seeds[\(index)]", "\(seed) is already at seeds[\(first)]",
-            suggestion: "seeds must be distinct")
-        }
-      }
-      return seeds
+    case .number(let number): throw notSeeds("a number \(number)")
+    case .string(let text): throw notSeeds("a string \(quoted(text))")
+    case .bool(let flag): throw notSeeds("a boolean \(flag)")
+    case .null: throw notSeeds("null")
     }
+  }
+
+  private static func seedRange(_ range: SweepFile.SeedRange) throws(ConfigError) -> [Int] {
+    let start = range.start ?? 0
+    guard range.count >= 1 else {
+      throw ConfigError(keyPath: "seeds.count", "must be at least 1, got \(range.count)")
+    }
+    guard start >= 0 else {
+      throw ConfigError(keyPath: "seeds.start", "must be non-negative, got \(start)")
+    }
+    guard range.count <= SweepPlan.maximumRunCount else {
+      throw ConfigError(
+        keyPath: "seeds.count",
+        "must be at most \(SweepPlan.maximumRunCount) (a sweep's limit), got \(range.count)")
+    }
+    guard start <= Int.max - range.count else {
+      throw ConfigError(keyPath: "seeds.start", "start + count must not exceed \(Int.max)")
+    }
+    return Array(start..<(start + range.count))
+  }
+
+  private static func seedList(_ seeds: [Int]) throws(ConfigError) -> [Int] {
+    guard !seeds.isEmpty else { throw ConfigError(keyPath: "seeds", "must not be empty") }
+    var firstPosition: [Int: Int] = [:]
+    for (index, seed) in seeds.enumerated() {
+      guard seed >= 0 else {
+        throw ConfigError(keyPath: "seeds[\(index)]", "must be non-negative, got \(seed)")
+      }
+      if let first = firstPosition[seed] {
+        throw ConfigError(
+          keyPath: "seeds[\(index)]", "\(seed) is already at seeds[\(first)]",
+          suggestion: "seeds must be distinct")
+      }
+      firstPosition[seed] = index
+    }
+    return seeds
   }
 }
 
