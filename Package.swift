@@ -54,5 +54,6 @@ let package = Package(
     .testTarget(name: "MoETrainingTests", dependencies: ["MoETraining", "MoETestSupport"]),
     .testTarget(name: "MoEPlotsTests", dependencies: ["MoEPlots"]),
     .testTarget(name: "CLITests", dependencies: ["stmoe-sweep"]),
+    .testTarget(name: "MoESweepTests", dependencies: ["MoESweep", "MoETestSupport"]),
   ]
 )

@@ -80,8 +80,7 @@ struct RunCommand: ParsableCommand {
       if terminal {
         line.update(status)
       } else if let last = progress.lastRun {
-        print("\(status) | \(last)")
-        fflush(stdout)
+        FileHandle.standardOutput.write(Data("\(status) | \(last)\n".utf8))
       }
     }
     line.finish()

@@ -11,7 +11,10 @@ struct StmoeSweep: ParsableCommand {
       Reproduces the stability study of ST-MoE (Zoph et al. 2022) at CPU scale: every run is a
       real training of a sparse model with hand-written forward and backward passes.
       """,
-    subcommands: [RunCommand.self, SummarizeCommand.self, CompareCommand.self, TrainCommand.self, ModelCommand.self, BenchCommand.self])
+    subcommands: [
+      RunCommand.self, PlanCommand.self, SummarizeCommand.self, CompareCommand.self, TrainCommand.self,
+      ModelCommand.self, BenchCommand.self, SchemaCommand.self,
+    ])
 
   static func main() {
     WorkerProcess.bindLifetimeToParentIfWorker()
