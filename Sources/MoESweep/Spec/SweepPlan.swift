@@ -16,10 +16,12 @@ import MoETraining
 /// **Resolution.** A run's config is `RunConfig()` ← the file's `base` ← the variant's `set` ←
 /// the point's axis values ← the seed ← the sweep's `divergence` section. Each point's config is
 /// decoded and validated like a run config file; errors point at the variant or axis value
-/// that set the offending key (`axes[0].values[2]`, `variants[1].set.model.headCount`), or,
-/// when no setting of the point wrote that key, name the point (`variants[1]: point "Wide" is
-/// invalid: model.headCount: …`). Two points with the same resolved config are refused, so every
-/// run id in a plan is distinct.
+/// that set the offending key (`axes[0].values[2]`, `variants[1].set.model.headCount`). When no
+/// setting of the point wrote that key, the error names the point and the key, at the latest
+/// setting without which the point would not fail so (`variants[1].set.model.channels: point
+/// "Wide" is invalid: model.headCount: must divide channels (90), got 4`), else at the variant
+/// (`variants[1]`) or `axes`. Two points with the same resolved config are refused, so every run
+/// id in a plan is distinct.
 ///
 /// Creating a plan trains nothing and touches no files.
 public struct SweepPlan: Sendable {

@@ -4,6 +4,8 @@ import MoETraining
 
 /// A sweep file, parsed and checked for structure; ``SweepPlan`` expands it into runs.
 ///
+/// Read-only outside this module: a spec only comes from a checked file.
+///
 /// A sweep file is strict JSON (every key optional unless marked required):
 ///
 /// ```json
@@ -53,23 +55,23 @@ import MoETraining
 /// file, the key path in the sweep file and, where one exists, the nearest valid name.
 public struct SweepSpec: Hashable, Sendable {
   /// The file the spec was read from, for error messages; nil when read from memory.
-  public var file: String?
-  public var name: String
+  public internal(set) var file: String?
+  public internal(set) var name: String
   /// "" when the file has none.
-  public var description: String
+  public internal(set) var description: String
   /// The base run config: `RunConfig()` with the file's `base` laid over it; seed 0 and default
   /// divergence thresholds (the sweep's own are in ``divergence``).
-  public var base: RunConfig
+  public internal(set) var base: RunConfig
   /// In file order; empty when the file has no `variants`.
-  public var variants: [SweepVariant]
+  public internal(set) var variants: [SweepVariant]
   /// In file order; empty when the file has no `axes`.
-  public var axes: [SweepAxis]
+  public internal(set) var axes: [SweepAxis]
   /// Every seed, in order (a `count`/`start` pair expanded).
-  public var seeds: [Int]
+  public internal(set) var seeds: [Int]
   /// The file's `baseline`, if it names one.
-  public var baseline: String?
+  public internal(set) var baseline: String?
   /// The thresholds every run of the sweep uses.
-  public var divergence: DivergenceConfig
+  public internal(set) var divergence: DivergenceConfig
 
   /// Reads and checks a sweep file.
   public static func load(contentsOfFile path: String) throws(ConfigError) -> SweepSpec {
@@ -123,11 +125,11 @@ public struct SweepSetting: Hashable, Sendable {
 
 /// A named set of changes to the base config.
 public struct SweepVariant: Hashable, Sendable {
-  public var label: String
+  public internal(set) var label: String
   /// "" when the file has none.
-  public var description: String
+  public internal(set) var description: String
   /// Sorted by key path (JSON objects are unordered).
-  public var settings: [SweepSetting]
+  public internal(set) var settings: [SweepSetting]
 }
 
 /// One dimension of the grid: one key and its values, or (a zip) several keys whose values are
@@ -135,14 +137,14 @@ public struct SweepVariant: Hashable, Sendable {
 public struct SweepAxis: Hashable, Sendable {
   /// One key and its values.
   public struct Column: Hashable, Sendable {
-    public var keyPath: String
-    public var values: [JSONValue]
+    public internal(set) var keyPath: String
+    public internal(set) var values: [JSONValue]
   }
 
   /// One column for a plain axis; two or more of equal length for a zip.
-  public var columns: [Column]
+  public internal(set) var columns: [Column]
   /// Whether the file wrote this axis as `{"zip": [...]}`.
-  public var isZip: Bool
+  public internal(set) var isZip: Bool
 
   /// How many points the axis has (the length of every column).
   public var count: Int { columns[0].values.count }
