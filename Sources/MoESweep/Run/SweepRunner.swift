@@ -26,8 +26,9 @@ public final class SweepRunner {
     public var retryCrashed = false
     /// A command prefix for each worker (e.g. `["nice", "-n", "10"]`, `["srun", "-n1"]`).
     public var launcher: [String] = []
-    /// The `stmoe-sweep` binary the workers run.
-    public var executable = "/proc/self/exe"
+    /// The `stmoe-sweep` binary the workers run (this process's own binary, resolved, so that
+    /// a launcher that `exec`s it gets the real path and not its own `/proc/self/exe`).
+    public var executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
     public init() {}
   }
 
