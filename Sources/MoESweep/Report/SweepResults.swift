@@ -56,7 +56,12 @@ public struct SweepResults: Sendable {
     let report = try SweepReport(plan: plan, results: results(for: plan))
     try AtomicFile.write(report.runsTable.text, to: directory.appendingPathComponent("runs.csv"))
     try AtomicFile.write(report.summaryTable.text, to: directory.appendingPathComponent("summary.csv"))
-    try AtomicFile.write(report.markdown, to: directory.appendingPathComponent("summary.md"))
+    var markdown = report.markdown
+    if let sensitivity = LearningRateSensitivity(plan: plan, results: report.results) {
+      try AtomicFile.write(sensitivity.table.text, to: directory.appendingPathComponent("lr-sensitivity.csv"))
+      markdown += sensitivity.markdown
+    }
+    try AtomicFile.write(markdown, to: directory.appendingPathComponent("summary.md"))
     return report
   }
 }

@@ -26,6 +26,9 @@ public final class SweepRunner {
     public var retryCrashed = false
     /// A command prefix for each worker (e.g. `["nice", "-n", "10"]`, `["srun", "-n1"]`).
     public var launcher: [String] = []
+    /// Other results directories whose finished runs may be copied instead of recomputed (a
+    /// run id is the hash of its whole resolved config, so an equal id is the same run).
+    public var reuseFrom: [URL] = []
     /// The `stmoe-sweep` binary the workers run (this process's own binary, resolved, so that
     /// a launcher that `exec`s it gets the real path and not its own `/proc/self/exe`).
     public var executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
@@ -76,6 +79,7 @@ public final class SweepRunner {
     outcome.selected = selection.count
     var pending: [PlannedRun] = []
     for run in selection {
+      if finishedResult(run) == nil { copyFromOtherStores(run) }
       if let result = finishedResult(run), !(options.retryCrashed && result.status == .crashed) {
         outcome.reused += 1
         count(result.status, in: &outcome)
@@ -130,6 +134,28 @@ public final class SweepRunner {
       outcome.stoppedAfterFailures = true
     }
     return outcome
+  }
+
+  /// Copies `run`'s finished directory from another results directory, if one has it (never a
+  /// crashed one). `result.json` is copied last, so an interrupted copy is not a finished run.
+  private func copyFromOtherStores(_ run: PlannedRun) {
+    let fileManager = FileManager.default
+    for other in options.reuseFrom where other.standardizedFileURL != directory.standardizedFileURL {
+      let source = SweepResults(other).runDirectory(id: run.id)
+      guard let result = try? source.readResult(), result.status != .crashed else { continue }
+      let target = runDirectory(run)
+      do {
+        try fileManager.createDirectory(at: target.url, withIntermediateDirectories: true)
+        for name in ["config.json", "metrics.csv", "stdout.log", "stderr.log", "result.json"] {
+          let from = source.url.appendingPathComponent(name), to = target.url.appendingPathComponent(name)
+          guard fileManager.fileExists(atPath: from.path) else { continue }
+          try AtomicFile.write(try Data(contentsOf: from), to: to)
+        }
+        return
+      } catch {
+        continue
+      }
+    }
   }
 
   private func count(_ status: RunStatus, in outcome: inout Outcome) {
