@@ -12,7 +12,8 @@ struct StmoeSweep: ParsableCommand {
       real training of a sparse model with hand-written forward and backward passes.
       """,
     subcommands: [
-      RunCommand.self, PlanCommand.self, SummarizeCommand.self, CompareCommand.self, TrainCommand.self,
+      RunCommand.self, PlanCommand.self, SummarizeCommand.self, CompareCommand.self, TablesCommand.self,
+      TrainCommand.self,
       ModelCommand.self, BenchCommand.self, SchemaCommand.self,
     ])
 

@@ -49,19 +49,28 @@ public struct SweepResults: Sendable {
     return results
   }
 
-  /// Writes `runs.csv`, `summary.csv` and `summary.md`; returns the report.
-  @discardableResult
-  public func summarize() throws -> SweepReport {
+  /// The summary files and their contents, computed from the runs on disk: `runs.csv`,
+  /// `summary.csv`, `summary.md`, and `lr-sensitivity.csv` for a learning-rate axis.
+  public func tableFiles() throws -> (report: SweepReport, files: [String: String]) {
     let plan = try plan()
     let report = try SweepReport(plan: plan, results: results(for: plan))
-    try AtomicFile.write(report.runsTable.text, to: directory.appendingPathComponent("runs.csv"))
-    try AtomicFile.write(report.summaryTable.text, to: directory.appendingPathComponent("summary.csv"))
+    var files = ["runs.csv": report.runsTable.text, "summary.csv": report.summaryTable.text]
     var markdown = report.markdown
     if let sensitivity = LearningRateSensitivity(plan: plan, results: report.results) {
-      try AtomicFile.write(sensitivity.table.text, to: directory.appendingPathComponent("lr-sensitivity.csv"))
+      files["lr-sensitivity.csv"] = sensitivity.table.text
       markdown += sensitivity.markdown
     }
-    try AtomicFile.write(markdown, to: directory.appendingPathComponent("summary.md"))
+    files["summary.md"] = markdown
+    return (report, files)
+  }
+
+  /// Writes the summary files (see ``tableFiles()``); returns the report.
+  @discardableResult
+  public func summarize() throws -> SweepReport {
+    let (report, files) = try tableFiles()
+    for (name, text) in files.sorted(by: { $0.key < $1.key }) {
+      try AtomicFile.write(text, to: directory.appendingPathComponent(name))
+    }
     return report
   }
 }

@@ -58,3 +58,8 @@ public struct Provenance: Codable, Sendable, Equatable {
     return description
   }
 }
+
+/// The BLAS facts of this process, for comparing with a run's provenance.
+public enum MoEKernelsInfo {
+  public static var blasCore: String { BLAS.coreName }
+}
