@@ -75,6 +75,22 @@ struct CommandLineTests {
     #expect(typo.status != 0 && typo.stderr.contains("did you mean \"learningRate\"?"))
   }
 
+  /// Impossible values and unknown choices, each refused with its key path and what is allowed.
+  @Test(arguments: [
+    ("model.precision=bfloat32", "model.precision: unknown value \"bfloat32\""),
+    ("model.expertsPerToken=3", "model.expertsPerToken: must be 1 or 2 and at most expertCount (8), got 3"),
+    ("model.dropoutRate=-0.1", "model.dropoutRate: must be in [0, 1), got -0.1"),
+    ("model.channels=\"wide\"", "model.channels: expected an integer, found a string"),
+  ])
+  func impossibleValuesAreRefused(assignment: String, message: String) throws {
+    let outcome = try run(["model", "--set", assignment])
+    #expect(outcome.status != 0)
+    #expect(outcome.stderr.contains(message), "\(outcome.stderr)")
+    if assignment.hasPrefix("model.precision") {
+      #expect(outcome.stderr.contains("\"bfloat16-router-float32\""))
+    }
+  }
+
   /// A run forced to diverge (absurd learning rate) ends "diverged" with a reason, exits 0 and
   /// leaves a complete record.
   @Test func forcedDivergenceIsAResultNotAnError() throws {
