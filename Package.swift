@@ -33,7 +33,7 @@ let package = Package(
     .target(name: "MoEStats", dependencies: ["CGSL"]),
 
     // MARK: Sweeps: grid, runner, summaries
-    .target(name: "MoESweep", dependencies: ["MoETraining", "MoEStats"]),
+    .target(name: "MoESweep", dependencies: ["MoETraining", "MoEStats", "MoEPlots"]),
 
     // MARK: Figures: dependency-free SVG charts
     .target(name: "MoEPlots"),

@@ -1,0 +1,102 @@
+import MoEPlots
+
+/// A per-MoE-layer router metric over training: one panel per MoE layer (the layers with a
+/// `layer<l>_<column>` column), one thin line per run, on a log scale shared by the panels.
+///
+/// Every run is drawn rather than a mean over seeds: runs diverge at different steps, and a
+/// mean over the runs still alive at each step would jump whenever one leaves. Runs of one
+/// group share a colour and a legend entry; a diverged run gets a ✕ at its last finite value.
+/// The panels share one y range.
+struct RouterLayerFigure {
+  /// `router-z-loss.svg`, the analogue of ST-MoE's Figure 7.
+  ///
+  /// `layer<l>_routerZLoss` coloured by `model.routerZLossCoefficient`; drawn only when the
+  /// sweep's points use two or more coefficients (an axis, or variants that set it).
+  static let routerZLoss = RouterLayerFigure(
+    fileName: "router-z-loss.svg", column: "routerZLoss", quantity: "router z-loss",
+    grouping: .routerZLossCoefficient)
+  /// `max-router-logit.svg`, for every sweep of a model with MoE layers.
+  ///
+  /// `layer<l>_maxRouterLogit`: router logits that keep growing precede router instability,
+  /// and the z-loss exists to keep them small. Coloured like the z-loss figure when the sweep
+  /// varies the coefficient, else by point.
+  static let maxRouterLogit = RouterLayerFigure(
+    fileName: "max-router-logit.svg", column: "maxRouterLogit", quantity: "max router logit",
+    grouping: .routerZLossCoefficientElsePoint)
+
+  /// What one colour stands for.
+  enum Grouping {
+    /// The run's `model.routerZLossCoefficient`; the figure needs two or more.
+    case routerZLossCoefficient
+    /// The coefficient when the sweep varies it, else the run's point.
+    case routerZLossCoefficientElsePoint
+  }
+
+  let fileName: String
+  /// The per-layer column's name after `layer<l>_`.
+  let column: String
+  let quantity: String
+  let grouping: Grouping
+
+  /// The coefficients the sweep's points use, ascending.
+  static func routerZLossCoefficients(_ input: FigureInput) -> [Double] {
+    Set(input.plan.runs.map(\.config.model.routerZLossCoefficient)).sorted()
+  }
+
+  /// The figure, or `nil` when it does not apply: no run logged the column, or (for the
+  /// z-loss figure) the coefficient is the same everywhere.
+  func svg(_ input: FigureInput) -> String? {
+    let layers = Set(input.runs.flatMap { $0.metrics?.layers(with: column) ?? [] }).sorted()
+    guard !layers.isEmpty else { return nil }
+    let coefficients = Self.routerZLossCoefficients(input)
+    let byCoefficient = coefficients.count > 1
+    if grouping == .routerZLossCoefficient && !byCoefficient { return nil }
+    let order = byCoefficient ? coefficients.map(Self.coefficientName) : input.labels
+    let yAxis = Axis(
+      title: "\(quantity) (log scale)", scale: .logarithmic,
+      domain: sharedDomain(input, layers: layers))
+    let xAxis = Axis(title: "step", domain: LossFigure.stepDomain(input.runs))
+    let charts = layers.map { layer in
+      var chart = LineChart(title: "layer \(layer) (MoE)", xAxis: xAxis, yAxis: yAxis)
+      let name = "layer\(layer)_\(column)"
+      for run in input.runs {
+        guard let metrics = run.metrics, let (steps, values) = metrics.series(name) else {
+          continue
+        }
+        let group =
+          byCoefficient
+          ? Self.coefficientName(run.planned.config.model.routerZLossCoefficient)
+          : input.label(of: run)
+        chart.series.append(.init(name: group, x: steps, y: values, tooltip: run.tooltip))
+        if run.isDiverged, let last = metrics.lastDrawable(name, positive: true) {
+          chart.markers.append(.init(x: last.step, y: last.value, seriesName: group))
+        }
+      }
+      return chart
+    }
+    var grid = PanelGrid(
+      title: "\(quantity.prefix(1).uppercased() + quantity.dropFirst()): \(input.plan.name)",
+      columns: min(2, charts.count), charts: charts)
+    grid.colorOrder = order
+    return grid.render(panelWidth: 440, panelHeight: 300)
+  }
+
+  static func coefficientName(_ coefficient: Double) -> String {
+    "routerZLossCoefficient=\(FigureInput.numberText(coefficient))"
+  }
+
+  /// One y range for all panels: every positive finite value of the column in any layer.
+  private func sharedDomain(_ input: FigureInput, layers: [Int]) -> ClosedRange<Double>? {
+    var low = Double.infinity
+    var high = -Double.infinity
+    for run in input.runs {
+      for layer in layers {
+        for value in run.metrics?.series("layer\(layer)_\(column)")?.values ?? []
+        where value.isFinite && value > 0 {
+          (low, high) = (min(low, value), max(high, value))
+        }
+      }
+    }
+    return low < high ? low...high : nil
+  }
+}
