@@ -13,7 +13,7 @@ struct StmoeSweep: ParsableCommand {
       """,
     subcommands: [
       RunCommand.self, PlanCommand.self, SummarizeCommand.self, CompareCommand.self, TablesCommand.self,
-      TrainCommand.self,
+      PlotCommand.self, TrainCommand.self,
       ModelCommand.self, BenchCommand.self, SchemaCommand.self,
     ])
 
