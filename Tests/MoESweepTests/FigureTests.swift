@@ -15,9 +15,9 @@ import Testing
 struct FigureTests {
   /// Two router z-loss coefficients × 4 seeds.
   ///
-  /// Point 0: completed, diverged (NaN loss at step
-  /// 20), completed, completed. Point 1: completed, diverged (loss over the cap at step 10),
-  /// crashed after logging step 10, missing.
+  /// Point 0: completed, diverged (NaN loss at step 20), completed, completed. Point 1:
+  /// completed, diverged (loss over the cap at step 10), crashed after logging step 10,
+  /// missing.
   static let zLossSweep = FigureFixture.sweep(
     axes: #"[{"key": "model.routerZLossCoefficient", "values": [0, 0.001]}]"#, seeds: 4)
 
