@@ -15,17 +15,17 @@ import Testing
 struct FigureTests {
   /// Two router z-loss coefficients × 4 seeds.
   ///
-  /// Point 0: completed, diverged (NaN loss at step 20), completed, completed. Point 1:
-  /// completed, diverged (loss over the cap at step 10), crashed after logging step 10,
-  /// missing.
+  /// Point 0: crashed after logging step 10 (listed before any diverged run, yet "diverged"
+  /// comes first in the legend), diverged (NaN loss at step 20), completed, completed.
+  /// Point 1: completed, diverged (loss over the cap at step 10), completed, missing.
   static let zLossSweep = FigureFixture.sweep(
     axes: #"[{"key": "model.routerZLossCoefficient", "values": [0, 0.001]}]"#, seeds: 4)
 
   static func zLossOutcome(_ run: PlannedRun) -> FigureFixture.Outcome {
     switch (run.pointIndex, run.seed) {
+    case (0, 0): .crashed(lastLoggedStep: 10)
     case (0, 1): .divergedNonfinite(step: 20)
     case (1, 1): .divergedOverCap(step: 10)
-    case (1, 2): .crashed(lastLoggedStep: 10)
     case (1, 3): .missing
     default: .completed
     }

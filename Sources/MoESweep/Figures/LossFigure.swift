@@ -7,7 +7,7 @@ import MoETraining
 /// on a log scale.
 ///
 /// - A diverged run gets a ✕ at its divergence step, at the height of its last finite logged
-///   loss; a crashed run that logged anything gets a hollow square where its log ends.
+///   loss; a crashed run that logged anything gets a square where its log ends.
 /// - The data's cross-entropy floor (`RunResult.crossEntropyFloor`) is a dashed
 ///   reference line; sweeps whose points use different data get one line per floor.
 /// - Up to ``panelThreshold`` points share one chart (one legend entry per point). More points
@@ -72,6 +72,11 @@ enum LossFigure {
       }
       if let marker = endMarker(of: run, seriesName: name) { chart.markers.append(marker) }
     }
+    // The legend lists marker meanings in marker order: "diverged" first, whichever run the
+    // plan lists first.
+    chart.markers =
+      chart.markers.filter { $0.shape == .cross }
+      + chart.markers.filter { $0.shape != .cross }
     let floors = input.entropyFloors(of: runs)
     chart.referenceLines = floors.map { floor in
       let value = String(format: "%.3f", floor)
