@@ -97,6 +97,7 @@ struct RouterLayerFigure {
         }
       }
     }
-    return low < high ? low...high : nil
+    // A little room, so that the highest ✕ is not cut by the frame.
+    return low < high ? (low / 1.08)...(high * 1.08) : nil
   }
 }
