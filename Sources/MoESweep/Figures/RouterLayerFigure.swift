@@ -78,7 +78,7 @@ struct RouterLayerFigure {
       title: "\(quantity.prefix(1).uppercased() + quantity.dropFirst()): \(input.plan.name)",
       columns: min(2, charts.count), charts: charts)
     grid.colorOrder = order
-    return grid.render(panelWidth: 440, panelHeight: 300)
+    return grid.render(panelWidth: charts.count == 1 ? 640 : 440, panelHeight: 300)
   }
 
   static func coefficientName(_ coefficient: Double) -> String {
