@@ -69,7 +69,11 @@ struct TablesCommand: ParsableCommand {
         if outcome.interrupted { throw ExitCode(130) }
       }
     }
-    for study in regeneration.studies { try regeneration.directory(study).summarize() }
+    for study in regeneration.studies {
+      let results = regeneration.directory(study)
+      try results.summarize()
+      try SweepFigures.write(results: results)
+    }
     let tables = URL(fileURLWithPath: results).appendingPathComponent("TABLES.md")
     try AtomicFile.write(try regeneration.tablesMarkdown(preamble: Self.preamble), to: tables)
     print("wrote \(tables.path) in \(Int(Date().timeIntervalSince(start))) s")

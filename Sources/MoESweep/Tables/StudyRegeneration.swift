@@ -50,6 +50,15 @@ public struct StudyRegeneration: Sendable {
         let committed = try? String(contentsOf: url, encoding: .utf8)
         if committed != text { differences.append("\(url.path): " + Self.firstDifference(committed, text)) }
       }
+      // Figures: each must exist and equal its fresh, deterministic render byte for byte.
+      let figureDirectory = SweepFigures.directory(of: results)
+      for figure in try SweepFigures.figures(of: results) {
+        let url = figureDirectory.appendingPathComponent(figure.fileName)
+        let committed = try? String(contentsOf: url, encoding: .utf8)
+        if committed != figure.svg {
+          differences.append("\(url.path): " + (committed == nil ? "missing" : "differs from its rebuild"))
+        }
+      }
     }
     let tables = results.appendingPathComponent("TABLES.md")
     let rebuilt = try tablesMarkdown(preamble: preamble)
