@@ -14,7 +14,7 @@ struct StmoeSweep: ParsableCommand {
     subcommands: [
       RunCommand.self, PlanCommand.self, SummarizeCommand.self, CompareCommand.self, TablesCommand.self,
       TrainCommand.self,
-      ModelCommand.self, BenchCommand.self, SchemaCommand.self,
+      ModelCommand.self, BenchCommand.self, SchemaCommand.self, SlurmCommand.self,
     ])
 
   static func main() {
