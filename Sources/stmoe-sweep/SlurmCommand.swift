@@ -55,7 +55,9 @@ struct SlurmCommand: ParsableCommand {
       throw ValidationError("--partition must be a partition name (no spaces or quotes), got '\(partition)'.")
     }
     for (option, path) in [("FILE", file), ("--out", out), ("--script", script), ("--binary", binary)] {
-      if let path, path.contains(where: \.isNewline) { throw ValidationError("\(option) must not contain a line break.") }
+      if let path, path.contains(where: \.isNewline) {
+        throw ValidationError("\(option) must not contain a line break.")
+      }
     }
     if let binary {
       guard FileManager.default.isExecutableFile(atPath: binary) else {

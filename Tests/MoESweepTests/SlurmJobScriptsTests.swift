@@ -145,8 +145,10 @@ struct SlurmJobScriptsTests {
     options.parallel = 2
     let throttled = scripts(plan, results, options: options)
     #expect(throttled.arrays.map(\.arraySpec) == ["0,2-3%2", "0,2-3%2", "0-1%2"])
-    #expect(throttled.submitCommands[1] == "jid2=$(sbatch --parsable --dependency=afterany:$jid1 \(slurm)/array-2.sbatch)")
-    #expect(throttled.submitCommands[3] == "sbatch --dependency=afterany:$jid1:$jid2:$jid3 \(slurm)/array-summarize.sbatch")
+    #expect(
+      throttled.submitCommands[1] == "jid2=$(sbatch --parsable --dependency=afterany:$jid1 \(slurm)/array-2.sbatch)")
+    #expect(
+      throttled.submitCommands[3] == "sbatch --dependency=afterany:$jid1:$jid2:$jid3 \(slurm)/array-summarize.sbatch")
   }
 
   @Test func blocksWithoutPendingRunsGetNoArray() throws {
@@ -271,7 +273,8 @@ struct SlurmJobScriptsTests {
       let process = Process()
       process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
       process.arguments = ["cksum"]
-      let input = Pipe(), output = Pipe()
+      let input = Pipe()
+      let output = Pipe()
       process.standardInput = input
       process.standardOutput = output
       try process.run()

@@ -133,7 +133,7 @@ public struct SlurmJobScripts: Sendable {
     if let time = options.time { rerun += ["--time", time] }
     if options.cpusPerTask != 1 { rerun += ["--cpus-per-task", String(options.cpusPerTask)] }
     if let memory = options.memory { rerun += ["--mem", memory] }
-    if options.maxArraySize != 1001 { rerun += ["--max-array-size", String(options.maxArraySize)] }
+    if options.maxArraySize != Options().maxArraySize { rerun += ["--max-array-size", String(options.maxArraySize)] }
     if scriptURL != Self.defaultScriptURL(results: results) { rerun += ["--script", scriptURL.path] }
     if options.retryCrashed { rerun.append("--retry-crashed") }
     arrays = zip(blocks, scriptURLs).map { block, url in
@@ -248,8 +248,10 @@ public struct SlurmJobScripts: Sendable {
         "stmoe-sweep: \(sweepFile) changed since this script was written, so its run indices may name other"
         + " runs; write the script again: "
       let index = offset == 0 ? "$task" : "$((\(offset) + task))"
-      var run = [shellQuoted(binary), "run", "\"$sweep\"", "--out", shellQuoted(results), "--index", "\"\(index)\"",
-        "--jobs", "1"]
+      var run = [
+        shellQuoted(binary), "run", "\"$sweep\"", "--out", shellQuoted(results), "--index", "\"\(index)\"",
+        "--jobs", "1",
+      ]
       if options.retryCrashed { run.append("--retry-crashed") }
       var lines = [
         "#!/bin/bash",
