@@ -13,8 +13,8 @@ struct StmoeSweep: ParsableCommand {
       """,
     subcommands: [
       RunCommand.self, PlanCommand.self, SummarizeCommand.self, CompareCommand.self, TablesCommand.self,
-      PlotCommand.self, TrainCommand.self,
-      ModelCommand.self, BenchCommand.self, SchemaCommand.self,
+      PlotCommand.self, SlurmCommand.self, TrainCommand.self, ModelCommand.self, BenchCommand.self,
+      SchemaCommand.self,
     ])
 
   static func main() {
