@@ -86,7 +86,8 @@ struct RunCommand: ParsableCommand {
     line.finish()
     print(
       "\(plan.name): \(outcome.selected) runs: \(outcome.reused) reused, \(outcome.computed) computed; "
-        + "\(outcome.completed) completed, \(outcome.diverged) diverged, \(outcome.crashed) crashed")
+        + "\(outcome.completed) completed, \(outcome.diverged) diverged, \(outcome.crashed) crashed"
+        + (outcome.busyElsewhere > 0 ? "; \(outcome.busyElsewhere) being computed by another process" : ""))
     if outcome.interrupted {
       print("Interrupted: finished runs are kept; run the same command again to resume.")
       throw ExitCode(130)

@@ -7,9 +7,10 @@ import Foundation
 /// An advisory `flock` on a file, released when this value is deinitialised or the process
 /// dies (the kernel drops it), so a killed sweep never leaves a stale lock behind.
 ///
-/// A whole-sweep `run` takes the sweep directory's lock exclusively; single-run workers
-/// (`--index`, `--shard`, Slurm array tasks) take it shared plus their run's lock exclusively,
-/// so array tasks run side by side while a second full sweep on the same directory is refused.
+/// A whole-sweep `run` takes the sweep directory's lock exclusively, partial runs (`--index`,
+/// `--shard`, Slurm array tasks) take it shared, so array tasks run side by side while a second
+/// full sweep on the same directory is refused; and every run being computed holds its own run
+/// directory's lock exclusively, so no run is ever computed twice at once.
 public final class DirectoryLock {
   public enum Mode: Sendable { case shared, exclusive }
   let descriptor: Int32

@@ -43,6 +43,8 @@ public final class SweepRunner {
     public var completed = 0
     public var diverged = 0
     public var crashed = 0
+    /// Runs skipped because another process held their lock.
+    public var busyElsewhere = 0
     public var interrupted = false
     public var stoppedAfterFailures = false
   }
@@ -89,7 +91,7 @@ public final class SweepRunner {
     }
     InterruptFlag.install()
     defer { InterruptFlag.uninstall() }
-    var running: [pid_t: (run: PlannedRun, started: Date, worker: WorkerProcess)] = [:]
+    var running: [pid_t: (run: PlannedRun, started: Date, worker: WorkerProcess, lock: DirectoryLock)] = [:]
     var queue = pending[...]
     var finishedDurations: [Double] = []
     func report(_ last: String?) {
@@ -107,8 +109,14 @@ public final class SweepRunner {
         !(options.maxFailures > 0 && outcome.crashed >= options.maxFailures)
       {
         queue = queue.dropFirst()
+        // A run another process is computing right now (a requeued array task, a second shard
+        // over the same runs) is left to it.
+        guard let lock = try DirectoryLock(path: runDirectory(next).url.appendingPathComponent(".lock").path, mode: .exclusive) else {
+          outcome.busyElsewhere += 1
+          continue
+        }
         let worker = try launch(next)
-        running[worker.pid] = (next, Date(), worker)
+        running[worker.pid] = (next, Date(), worker, lock)
       }
       if running.isEmpty { break }
       guard let (pid, termination) = WorkerProcess.waitAny() else {
