@@ -117,10 +117,28 @@ struct SweepRunEndToEndTests {
     let summary = try String(contentsOf: out.appendingPathComponent("summary.csv"), encoding: .utf8)
     #expect(summary.contains("Absurd LR,false,2,0,2,0,0,0/2,1.0,"))
     #expect(!summary.lowercased().contains("nan"))
+    // compare: 2 vs 2 runs can never reach p ≤ 0.05 (the most extreme table has p = 1/3).
+    let comparison = try run(["compare", "out#Absurd LR", "out#Baseline"], in: directory)
+    #expect(comparison.status == 0)
+    #expect(comparison.stdout.contains("2/2 diverged = 1.00"))
+    #expect(comparison.stdout.contains("Verdict: not enough runs to tell"), "\(comparison.stdout)")
+    let unknown = try run(["compare", "out#Nope", "out"], in: directory)
+    #expect(unknown.status != 0)
     // Run again: everything is reused, nothing recomputed, the tables are unchanged.
     let again = try run(sweepArguments(out: "out"), in: directory)
     #expect(again.stdout.contains("6 runs: 6 reused, 0 computed"))
     #expect(try timelessCSV(out.appendingPathComponent("runs.csv")) == runs)
+  }
+
+  /// With --max-failures 1 the sweep stops launching after the first crash and exits non-zero.
+  @Test func maxFailuresStopsACrashingSweep() throws {
+    let directory = try makeWorkspace()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    // Crashing runs are indices 4 and 5; with one worker, run 4 crashes and run 5 never starts.
+    let outcome = try run(sweepArguments(out: "out", jobs: 1) + ["--max-failures", "1"], in: directory)
+    #expect(outcome.status != 0)
+    #expect(outcome.stdout.contains("5 computed; 2 completed, 2 diverged, 1 crashed"), "\(outcome.stdout)")
+    #expect(outcome.stdout.contains("Stopped after 1 crashed runs (--max-failures)"))
   }
 
   @Test func killedAndResumedSweepMatchesAnUninterruptedOne() throws {
