@@ -70,20 +70,9 @@ struct RunCommand: ParsableCommand {
     options.retryCrashed = retryCrashed
     options.launcher = launcher.map { $0.split(separator: " ").map(String.init) } ?? []
     let runner = SweepRunner(directory: results.directory, options: options)
-    let terminal = isatty(STDERR_FILENO) == 1
-    let line = ProgressLine(enabled: terminal)
-    let outcome = try runner.run(selection) { progress in
-      let o = progress.outcome
-      let eta = progress.secondsRemaining.map { " ETA \(ProgressLine.duration($0))" } ?? ""
-      let status = "[\(progress.finished)/\(progress.total)] reused \(o.reused), computed \(o.computed)"
-        + " | diverged \(o.diverged), crashed \(o.crashed)\(eta)"
-      if terminal {
-        line.update(status)
-      } else if let last = progress.lastRun {
-        FileHandle.standardOutput.write(Data("\(status) | \(last)\n".utf8))
-      }
-    }
-    line.finish()
+    let reporter = SweepProgressReporter()
+    let outcome = try runner.run(selection, progress: reporter.report)
+    reporter.finish()
     print(
       "\(plan.name): \(outcome.selected) runs: \(outcome.reused) reused, \(outcome.computed) computed; "
         + "\(outcome.completed) completed, \(outcome.diverged) diverged, \(outcome.crashed) crashed"
@@ -103,4 +92,32 @@ struct RunCommand: ParsableCommand {
     try results.summarize()
     print("wrote \(results.directory.path)/{runs.csv,summary.csv,summary.md}")
   }
+}
+
+/// Sweep progress for people: one self-overwriting line on a terminal (runs done / total,
+/// reused and computed, diverged and crashed so far, ETA); one line per finished run otherwise,
+/// written unbuffered so that logs (CI, Slurm) show it as it happens.
+final class SweepProgressReporter {
+  let terminal = isatty(STDERR_FILENO) == 1
+  let line: ProgressLine
+  let prefix: String
+
+  init(prefix: String = "") {
+    self.prefix = prefix
+    line = ProgressLine(enabled: terminal)
+  }
+
+  func report(_ progress: SweepRunner.Progress) {
+    let o = progress.outcome
+    let eta = progress.secondsRemaining.map { " ETA \(ProgressLine.duration($0))" } ?? ""
+    let status = "\(prefix)[\(progress.finished)/\(progress.total)] reused \(o.reused), computed \(o.computed)"
+      + " | diverged \(o.diverged), crashed \(o.crashed)\(eta)"
+    if terminal {
+      line.update(status)
+    } else if let last = progress.lastRun {
+      FileHandle.standardOutput.write(Data("\(status) | \(last)\n".utf8))
+    }
+  }
+
+  func finish() { line.finish() }
 }

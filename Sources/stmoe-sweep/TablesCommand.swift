@@ -62,7 +62,9 @@ struct TablesCommand: ParsableCommand {
         options.jobs = jobs
         options.reuseFrom = regeneration.allDirectories
         let runner = SweepRunner(directory: results.directory, options: options)
-        let outcome = try runner.run(plan.runs) { _ in }
+        let reporter = SweepProgressReporter(prefix: "\(study.name) ")
+        let outcome = try runner.run(plan.runs, progress: reporter.report)
+        reporter.finish()
         withExtendedLifetime(lock) {}
         print("\(study.name): \(outcome.selected) runs (\(outcome.reused) reused, \(outcome.computed) computed): "
           + "\(outcome.completed) completed, \(outcome.diverged) diverged, \(outcome.crashed) crashed")
