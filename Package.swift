@@ -53,7 +53,7 @@ let package = Package(
     .testTarget(name: "MoEConfigTests", dependencies: ["MoEConfig"]),
     .testTarget(name: "MoETrainingTests", dependencies: ["MoETraining", "MoETestSupport"]),
     .testTarget(name: "MoEPlotsTests", dependencies: ["MoEPlots"]),
-    .testTarget(name: "CLITests", dependencies: ["stmoe-sweep"]),
+    .testTarget(name: "CLITests", dependencies: ["stmoe-sweep", "MoETestSupport"]),
     .testTarget(name: "MoESweepTests", dependencies: ["MoESweep", "MoETestSupport"]),
   ]
 )

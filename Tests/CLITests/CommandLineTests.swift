@@ -1,36 +1,14 @@
 import Foundation
+import MoETestSupport
 import Testing
 
 /// The command line as a user meets it: the built `stmoe-sweep` binary run as a process.
 @Suite("Command line", .serialized)
 struct CommandLineTests {
-  struct Outcome {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-  }
-
-  /// The executable sits next to the test bundle in the build directory.
-  static var executable: URL {
-    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-      .appendingPathComponent("stmoe-sweep")
-  }
+  typealias Outcome = CommandRunner.Outcome
 
   func run(_ arguments: [String], in directory: URL? = nil) throws -> Outcome {
-    let process = Process()
-    process.executableURL = Self.executable
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Outcome(
-      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-      stderr: String(decoding: stderr, as: UTF8.self))
+    try CommandRunner.run(arguments, in: directory)
   }
 
   func temporaryDirectory() throws -> URL {
@@ -140,16 +118,9 @@ struct LinkingTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     let file = directory.appendingPathComponent("run.json")
     try CommandLineTests.smallRun.write(to: file, atomically: true, encoding: .utf8)
-    let process = Process()
-    process.executableURL = CommandLineTests.executable
-    process.arguments = ["bench", "--config", file.path, "--steps", "1", "--warmup", "0"]
-    process.environment = ProcessInfo.processInfo.environment.merging(["LD_DEBUG": "bindings"]) { $1 }
-    let err = Pipe()
-    process.standardError = err
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
+    let text = try CommandRunner.run(
+      ["bench", "--config", file.path, "--steps", "1", "--warmup", "0"], environment: ["LD_DEBUG": "bindings"]
+    ).stderr
     let bindings = text.split(separator: "\n").filter { $0.contains("`cblas_sgemm'") }
     #expect(!bindings.isEmpty)
     #expect(bindings.allSatisfy { $0.contains("libopenblas") && !$0.contains("gslcblas") }, "\(bindings)")

@@ -2,6 +2,7 @@ import Foundation
 import MoEConfig
 import MoESweep
 import MoETraining
+import MoETestSupport
 import Testing
 
 #if canImport(FoundationXML)
@@ -141,7 +142,7 @@ struct FigureTests {
     // Separate processes hash with different seeds: dictionary order cannot leak through.
     var renders: [[Data]] = []
     for _ in 0..<2 {
-      let outcome = try FigureFixture.runCLI(["plot", fixture.directory.path])
+      let outcome = try CommandRunner.run(["plot", fixture.directory.path])
       #expect(outcome.status == 0, "\(outcome.stderr)")
       renders.append(
         try inProcess.map {
@@ -157,7 +158,7 @@ struct FigureTests {
   @Test func commandPrintsTheFilesItWrote() throws {
     let fixture = try FigureFixture(sweep: Self.zLossSweep, outcome: Self.zLossOutcome)
     defer { fixture.remove() }
-    let outcome = try FigureFixture.runCLI(["plot", fixture.directory.path])
+    let outcome = try CommandRunner.run(["plot", fixture.directory.path])
     let figures = SweepFigures.directory(of: fixture.results).path
     #expect(outcome.status == 0)
     #expect(
@@ -173,7 +174,7 @@ struct FigureTests {
       outcome: { $0.seed == 0 ? .crashed(lastLoggedStep: nil) : .missing })
     defer { fixture.remove() }
     #expect(throws: SweepFigureError.self) { try SweepFigures.write(results: fixture.results) }
-    let outcome = try FigureFixture.runCLI(["plot", fixture.directory.path])
+    let outcome = try CommandRunner.run(["plot", fixture.directory.path])
     #expect(outcome.status != 0)
     #expect(
       outcome.stderr.contains(
@@ -190,7 +191,7 @@ struct FigureTests {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     #expect(throws: ConfigError.self) { try SweepFigures.write(results: SweepResults(directory)) }
-    let outcome = try FigureFixture.runCLI(["plot", directory.path])
+    let outcome = try CommandRunner.run(["plot", directory.path])
     #expect(outcome.status != 0)
     #expect(outcome.stderr.contains("holds no sweep.json: it is not a sweep results directory"))
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
@@ -395,32 +396,6 @@ struct FigureFixture {
       return
     }
     try directory.writeResult(result)
-  }
-
-  /// What a run of the built `stmoe-sweep` binary printed and returned.
-  struct CommandOutcome {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-  }
-
-  /// Runs the `stmoe-sweep` binary built next to the test bundle.
-  static func runCLI(_ arguments: [String]) throws -> CommandOutcome {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-      .deletingLastPathComponent().appendingPathComponent("stmoe-sweep")
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CommandOutcome(
-      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-      stderr: String(decoding: stderr, as: UTF8.self))
   }
 }
 

@@ -1,40 +1,20 @@
 import Foundation
 import MoEConfig
 import MoESweep
+import MoETestSupport
 import Testing
 
 /// `stmoe-sweep plan` and `schema` as a user meets them: the built binary run as a process.
 ///
 /// The binary sits next to the test bundle (the `CLITests` target makes SwiftPM build it).
 @Suite struct PlanCommandTests {
-  struct Outcome {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-  }
-
   static let example = SweepFixtures.repositoryRoot.appendingPathComponent("sweeps/example.json")
 
-  func stmoeSweep(_ arguments: [String]) throws -> Outcome {
-    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-      .appendingPathComponent("stmoe-sweep")
+  func stmoeSweep(_ arguments: [String]) throws -> CommandRunner.Outcome {
     try #require(
-      FileManager.default.isExecutableFile(atPath: executable.path),
-      "no stmoe-sweep next to the tests at \(executable.path); run `swift build` first")
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Outcome(
-      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-      stderr: String(decoding: stderr, as: UTF8.self))
+      FileManager.default.isExecutableFile(atPath: CommandRunner.stmoeSweep.path),
+      "no stmoe-sweep next to the tests at \(CommandRunner.stmoeSweep.path); run `swift build` first")
+    return try CommandRunner.run(arguments)
   }
 
   /// A header, one row per run in expansion order, then the count.

@@ -1,5 +1,6 @@
 import Foundation
 import MoESweep
+import MoETestSupport
 import Testing
 
 /// `stmoe-sweep slurm` through the built binary, and its scripts run without Slurm: bash runs
@@ -7,10 +8,7 @@ import Testing
 /// comments to it), then the summarize script; the tables must equal those of `run`.
 @Suite("Slurm scripts without Slurm", .serialized)
 struct SlurmScriptRunTests {
-  static var executable: String {
-    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-      .appendingPathComponent("stmoe-sweep").path
-  }
+  static var executable: String { CommandRunner.stmoeSweep.path }
 
   /// 2 variants × 2 seeds of a tiny model, one variant diverging.
   static let sweep = """
@@ -31,11 +29,7 @@ struct SlurmScriptRunTests {
     }
     """
 
-  struct Outcome {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-  }
+  typealias Outcome = CommandRunner.Outcome
 
   /// A workspace whose path has a space, so the scripts' quoting is exercised too.
   func makeWorkspace() throws -> URL {
@@ -48,22 +42,7 @@ struct SlurmScriptRunTests {
   func run(_ executable: String, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws
     -> Outcome
   {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Outcome(
-      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-      stderr: String(decoding: stderr, as: UTF8.self))
+    try CommandRunner.run(arguments, executable: URL(fileURLWithPath: executable), in: directory, environment: environment)
   }
 
   func stmoe(_ arguments: [String], in directory: URL) throws -> Outcome {

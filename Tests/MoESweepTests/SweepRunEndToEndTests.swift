@@ -1,5 +1,6 @@
 import Foundation
 import MoESweep
+import MoETestSupport
 import Testing
 
 /// The sweep engine end to end, through the built binary: statuses of completed, diverged and
@@ -7,10 +8,7 @@ import Testing
 /// tables as an uninterrupted one.
 @Suite("Sweeps end to end", .serialized)
 struct SweepRunEndToEndTests {
-  static var executable: String {
-    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-      .appendingPathComponent("stmoe-sweep").path
-  }
+  static var executable: String { CommandRunner.stmoeSweep.path }
 
   /// Three variants × 2 seeds of a model small enough for a debug build: one healthy, one with
   /// an absurd learning rate (diverges), one whose worker the launcher kills with SIGSEGV.
@@ -42,11 +40,6 @@ struct SweepRunEndToEndTests {
     exec "$@"
     """
 
-  struct Outcome {
-    var status: Int32
-    var stdout: String
-  }
-
   func makeWorkspace() throws -> URL {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stmoe-e2e-\(UUID())")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -69,11 +62,8 @@ struct SweepRunEndToEndTests {
     return (process, pipe)
   }
 
-  func run(_ arguments: [String], in directory: URL) throws -> Outcome {
-    let (process, pipe) = try start(arguments, in: directory)
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Outcome(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self))
+  func run(_ arguments: [String], in directory: URL) throws -> CommandRunner.Outcome {
+    try CommandRunner.run(arguments, in: directory)
   }
 
   func sweepArguments(out: String, jobs: Int = 2) -> [String] {
@@ -174,18 +164,10 @@ struct SweepRunEndToEndTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     let lockPath = directory.appendingPathComponent("out/.lock").path
     let held = try #require(try DirectoryLock(path: lockPath, mode: .exclusive))
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Self.executable)
-    process.arguments = sweepArguments(out: "out")
-    process.currentDirectoryURL = directory
-    let err = Pipe()
-    process.standardError = err
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
+    let refused = try run(sweepArguments(out: "out"), in: directory)
+    let message = refused.stderr
     withExtendedLifetime(held) {}
-    #expect(process.terminationStatus != 0)
+    #expect(refused.status != 0)
     #expect(message.contains("Another sweep is writing"), "\(message)")
     #expect(message.contains("(pid \(getpid()))"))
     #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/runs").path))
