@@ -2,7 +2,8 @@
 /// `rows × columns` (per-layer or per-expert tensors stack on the leading axis).
 ///
 /// Optimizers use the 2-D view: Adafactor factors its second moment over each (rows, columns)
-/// matrix and clips its update per tensor; vectors have `rows == 1`.
+/// matrix whose dimensions reach its threshold and clips its update per matrix; vectors have
+/// `rows == 1`.
 public struct ParameterSlice: Hashable, Sendable, Codable {
   public var name: String
   public var range: Range<Int>
@@ -19,6 +20,4 @@ public struct ParameterSlice: Hashable, Sendable, Codable {
   }
 
   public var count: Int { range.count }
-  /// True for matrices (both dimensions > 1), which Adafactor factors.
-  public var isMatrix: Bool { rows > 1 && columns > 1 }
 }

@@ -43,6 +43,4 @@ struct ConfigSource: ParsableArguments {
   }
 
   var hint: String { "\nNothing was run. Fix the key above; `stmoe-sweep model` prints every key with its default." }
-
-  func modelConfig() throws -> ModelConfig { try runConfig().model }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MoEConfig
+import MoEKernels
 import MoESweep
 import MoETraining
 
@@ -71,13 +72,14 @@ struct TablesCommand: ParsableCommand {
         if outcome.interrupted { throw ExitCode(130) }
       }
     }
+    var reports: [SweepReport] = []
     for study in regeneration.studies {
       let results = regeneration.directory(study)
-      try results.summarize()
+      reports.append(try results.summarize())
       try SweepFigures.write(results: results)
     }
     let tables = URL(fileURLWithPath: results).appendingPathComponent("TABLES.md")
-    try AtomicFile.write(try regeneration.tablesMarkdown(preamble: Self.preamble), to: tables)
+    try AtomicFile.write(regeneration.tablesMarkdown(reports: reports, preamble: Self.preamble), to: tables)
     print("wrote \(tables.path) in \(Int(Date().timeIntervalSince(start))) s")
   }
 
@@ -91,8 +93,8 @@ struct TablesCommand: ParsableCommand {
         failures.append("\(committed.url.path): no committed result")
         continue
       }
-      if expected.provenance.blasCore != MoEKernelsInfo.blasCore {
-        print("\(study.name) run \(run.index): committed with OpenBLAS \(expected.provenance.blasCore), here \(MoEKernelsInfo.blasCore): not comparable bit for bit, skipped")
+      if expected.provenance.blasCore != BLAS.coreName {
+        print("\(study.name) run \(run.index): committed with OpenBLAS \(expected.provenance.blasCore), here \(BLAS.coreName): not comparable bit for bit, skipped")
         continue
       }
       let trainer: Trainer

@@ -29,12 +29,11 @@ public struct StudyRegeneration: Sendable {
       .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("sweep.json").path) }
   }
 
-  /// `TABLES.md` from the studies' runs on disk.
-  public func tablesMarkdown(preamble: String) throws -> String {
-    var entries: [TablesDocument.Entry] = []
-    for study in studies {
-      let (report, _) = try directory(study).tableFiles()
-      entries.append(.init(study: study, report: report, sensitivity: LearningRateSensitivity(plan: report.plan, results: report.results)))
+  /// `TABLES.md` from the studies' reports (one per study, in ``studies`` order).
+  public func tablesMarkdown(reports: [SweepReport], preamble: String) -> String {
+    let entries = zip(studies, reports).map { study, report in
+      TablesDocument.Entry(
+        study: study, report: report, sensitivity: LearningRateSensitivity(plan: report.plan, results: report.results))
     }
     return TablesDocument(entries: entries, preamble: preamble).markdown
   }
@@ -42,9 +41,11 @@ public struct StudyRegeneration: Sendable {
   /// Differences between the files on disk and the ones rebuilt from the runs (empty: none).
   public func tableDifferences(preamble: String) throws -> [String] {
     var differences: [String] = []
+    var reports: [SweepReport] = []
     for study in studies {
       let results = directory(study)
-      let (_, files) = try results.tableFiles()
+      let (report, files) = try results.tableFiles()
+      reports.append(report)
       for (name, text) in files.sorted(by: { $0.key < $1.key }) {
         let url = results.directory.appendingPathComponent(name)
         let committed = try? String(contentsOf: url, encoding: .utf8)
@@ -61,7 +62,7 @@ public struct StudyRegeneration: Sendable {
       }
     }
     let tables = results.appendingPathComponent("TABLES.md")
-    let rebuilt = try tablesMarkdown(preamble: preamble)
+    let rebuilt = tablesMarkdown(reports: reports, preamble: preamble)
     let committed = try? String(contentsOf: tables, encoding: .utf8)
     if committed != rebuilt { differences.append("\(tables.path): " + Self.firstDifference(committed, rebuilt)) }
     return differences

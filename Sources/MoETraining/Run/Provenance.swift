@@ -59,7 +59,3 @@ public struct Provenance: Codable, Sendable, Equatable {
   }
 }
 
-/// The BLAS facts of this process, for comparing with a run's provenance.
-public enum MoEKernelsInfo {
-  public static var blasCore: String { BLAS.coreName }
-}

@@ -20,9 +20,6 @@ public struct RunConfig: Codable, Hashable, Sendable {
   public var divergence = DivergenceConfig()
 
   public init() {}
-
-  /// The `tiny` reference run (performance.md): Adafactor, LR 1e-2 after 100 warm-up steps.
-  public static let reference = RunConfig()
 }
 
 // Every section can be partly written: missing keys take these types' defaults.
