@@ -77,7 +77,7 @@ func pieceSignature(_ model: Transformer) -> [[Int32]] {
   let config = model.config
   for block in model.blocks {
     if config.feedForward == .relu {
-      let up = block.dense?.up ?? block.sparse!.experts_.up
+      let up = block.dense?.up ?? block.sparse!.expertFeedForward.up
       signature.append(up.array.map { $0 > 0 ? 1 : 0 })
     }
     if config.routerLogitClip > 0, let router = block.sparse?.router {

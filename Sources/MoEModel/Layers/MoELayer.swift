@@ -8,7 +8,7 @@ import MoEKernels
 final class MoELayer {
   let rows: Int, channels: Int, experts: Int, choices: Int
   let router: Router
-  let experts_: FeedForward
+  let expertFeedForward: FeedForward
   let strategy: any RoutingStrategy
   let gathered: Arena, dGathered: Arena, dExpertOut: Arena
   let out: Arena
@@ -30,7 +30,7 @@ final class MoELayer {
     router = Router(
       rows: rows, channels: config.channels, experts: config.expertCount,
       jitter: config.routerJitter > 0)
-    experts_ = FeedForward(
+    expertFeedForward = FeedForward(
       kind: config.feedForward, channels: config.channels, hidden: config.hiddenWidth,
       maxRows: config.expertsPerToken * rows, bias: config.expertBias,
       dropout: config.expertDropoutRate > 0)
@@ -63,7 +63,7 @@ final class MoELayer {
     }
     for e in 0..<experts {
       let offset = plan.expertOffsets[e]
-      experts_.forward(
+      expertFeedForward.forward(
         offset: offset, rows: plan.load(e), inp: gathered.base + offset * c, weights: expertWeights(e),
         dropoutRate: expertDropout, random: &dropoutRandom, round: round)
     }
@@ -74,7 +74,7 @@ final class MoELayer {
         let row = Int(plan.row[t * choices + r])
         if row < 0 { continue }
         let g = plan.gate[t * choices + r]
-        let x = experts_.out.base + row * c
+        let x = expertFeedForward.out.base + row * c
         for i in 0..<c { y[i] += g * x[i] }
       }
     }
@@ -102,7 +102,7 @@ final class MoELayer {
         let row = Int(plan.row[index])
         if row < 0 { dGate[index] = 0; continue }
         let g = plan.gate[index]
-        let x = experts_.out.base + row * c
+        let x = expertFeedForward.out.base + row * c
         let dx = dExpertOut.base + row * c
         var dot: Float = 0
         for i in 0..<c {
@@ -116,7 +116,7 @@ final class MoELayer {
     dGathered.base.update(repeating: 0, count: plan.admittedCount * c)
     for expert in 0..<e {
       let offset = plan.expertOffsets[expert]
-      experts_.backward(
+      expertFeedForward.backward(
         offset: offset, rows: plan.load(expert), dinp: dGathered.base + offset * c,
         dw: expertGradients(expert), dout: dExpertOut.base + offset * c,
         inp: gathered.base + offset * c, weights: expertWeights(expert),
