@@ -8,7 +8,7 @@ struct FigureInput: Sendable {
   struct Run: Sendable {
     let planned: PlannedRun
     let result: RunResult
-    let metrics: MetricsLog?
+    let metrics: MetricsTable?
 
     var isDiverged: Bool { result.status == .diverged }
 
@@ -41,7 +41,14 @@ struct FigureInput: Sendable {
     var runs: [Run] = []
     for planned in plan.runs {
       guard let result = found[planned.id] else { continue }
-      let metrics = try MetricsLog.read(from: results.runDirectory(id: planned.id))
+      let directory = results.runDirectory(id: planned.id)
+      let metrics: MetricsTable?
+      do {
+        metrics = try directory.readMetrics()
+      } catch let error as MetricsTable.ReadError {
+        throw SweepFigureError.unreadableMetrics(
+          file: directory.metricsURL.path, line: error.line, error.message)
+      }
       runs.append(Run(planned: planned, result: result, metrics: metrics))
     }
     self.plan = plan

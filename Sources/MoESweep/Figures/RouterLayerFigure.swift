@@ -1,7 +1,9 @@
+import MoEModel
 import MoEPlots
+import MoETraining
 
-/// A per-MoE-layer router metric over training: one panel per MoE layer (the layers with a
-/// `layer<l>_<column>` column), one thin line per run, on a log scale shared by the panels.
+/// A per-MoE-layer router metric over training: one panel per MoE layer (the MoE layers of any
+/// run's metrics), one thin line per run, on a log scale shared by the panels.
 ///
 /// Every run is drawn rather than a mean over seeds: runs diverge at different steps, and a
 /// mean over the runs still alive at each step would jump whenever one leaves. Runs of one
@@ -13,7 +15,7 @@ struct RouterLayerFigure {
   /// `layer<l>_routerZLoss` coloured by `model.routerZLossCoefficient`; drawn only when the
   /// sweep's points use two or more coefficients (an axis, or variants that set it).
   static let routerZLoss = RouterLayerFigure(
-    fileName: "router-z-loss.svg", column: "routerZLoss", quantity: "router z-loss",
+    fileName: "router-z-loss.svg", statistic: \.routerZLoss, quantity: "router z-loss",
     grouping: .routerZLossCoefficient)
   /// `max-router-logit.svg`, for every sweep of a model with MoE layers.
   ///
@@ -21,7 +23,7 @@ struct RouterLayerFigure {
   /// and the z-loss exists to keep them small. Coloured like the z-loss figure when the sweep
   /// varies the coefficient, else by point.
   static let maxRouterLogit = RouterLayerFigure(
-    fileName: "max-router-logit.svg", column: "maxRouterLogit", quantity: "max router logit",
+    fileName: "max-router-logit.svg", statistic: \.maxRouterLogit, quantity: "max router logit",
     grouping: .routerZLossCoefficientElsePoint)
 
   /// What one colour stands for.
@@ -33,8 +35,8 @@ struct RouterLayerFigure {
   }
 
   let fileName: String
-  /// The per-layer column's name after `layer<l>_`.
-  let column: String
+  /// The statistic drawn, one of an MoE layer's logged ``RoutingStatistics``.
+  let statistic: KeyPath<RoutingStatistics, Double> & Sendable
   let quantity: String
   let grouping: Grouping
 
@@ -43,10 +45,10 @@ struct RouterLayerFigure {
     Set(input.plan.runs.map(\.config.model.routerZLossCoefficient)).sorted()
   }
 
-  /// The figure, or `nil` when it does not apply: no run logged the column, or (for the
+  /// The figure, or `nil` when it does not apply: no run logged an MoE layer, or (for the
   /// z-loss figure) the coefficient is the same everywhere.
   func svg(_ input: FigureInput) -> String? {
-    let layers = Set(input.runs.flatMap { $0.metrics?.layers(with: column) ?? [] }).sorted()
+    let layers = Set(input.runs.flatMap { $0.metrics?.layout.moeLayers ?? [] }).sorted()
     guard !layers.isEmpty else { return nil }
     let coefficients = Self.routerZLossCoefficients(input)
     let byCoefficient = coefficients.count > 1
@@ -58,17 +60,16 @@ struct RouterLayerFigure {
     let xAxis = Axis(title: "step", domain: LossFigure.stepDomain(input.runs))
     let charts = layers.map { layer in
       var chart = LineChart(title: "layer \(layer) (MoE)", xAxis: xAxis, yAxis: yAxis)
-      let name = "layer\(layer)_\(column)"
+      let value = values(layer: layer)
       for run in input.runs {
-        guard let metrics = run.metrics, let (steps, values) = metrics.series(name) else {
-          continue
-        }
+        guard let metrics = run.metrics, metrics.layout.moeLayers.contains(layer) else { continue }
+        let (steps, values) = metrics.series(value)
         let group =
           byCoefficient
           ? Self.coefficientName(run.planned.config.model.routerZLossCoefficient)
           : input.label(of: run)
         chart.series.append(.init(name: group, x: steps, y: values, tooltip: run.tooltip))
-        if run.isDiverged, let last = metrics.lastDrawable(name, positive: true) {
+        if run.isDiverged, let last = metrics.lastDrawable(value, positive: true) {
           chart.markers.append(.init(x: last.step, y: last.value, seriesName: group))
         }
       }
@@ -85,13 +86,18 @@ struct RouterLayerFigure {
     "routerZLossCoefficient=\(FigureInput.numberText(coefficient))"
   }
 
-  /// One y range for all panels: every positive finite value of the column in any layer.
+  /// The statistic of MoE layer `layer` in a row.
+  private func values(layer: Int) -> (MetricsRow) -> Double? {
+    { [statistic] row in row.routing(layer: layer)?[keyPath: statistic] }
+  }
+
+  /// One y range for all panels: every positive finite value of the statistic in any layer.
   private func sharedDomain(_ input: FigureInput, layers: [Int]) -> ClosedRange<Double>? {
     var low = Double.infinity
     var high = -Double.infinity
     for run in input.runs {
       for layer in layers {
-        for value in run.metrics?.series("layer\(layer)_\(column)")?.values ?? []
+        for value in run.metrics?.series(values(layer: layer)).values ?? []
         where value.isFinite && value > 0 {
           (low, high) = (min(low, value), max(high, value))
         }
