@@ -135,6 +135,26 @@ struct FigureTests {
     #expect(names.contains("max-router-logit.svg"))
   }
 
+  /// Variants that set the coefficient name the router figures' colours, not key paths; a
+  /// learning-rate axis does not split them.
+  @Test func routerFiguresNameTheirColoursWithTheSweepsLabels() throws {
+    let variants = #"""
+      [{"label": "No z-loss", "set": {"model.routerZLossCoefficient": 0}},
+       {"label": "z-loss 1e-3"}]
+      """#
+    let fixture = try FigureFixture(
+      sweep: FigureFixture.sweep(
+        axes: #"[{"key": "schedule.learningRate", "values": [0.001, 0.01]}]"#,
+        variants: variants, seeds: 2),
+      outcome: { _ in .completed })
+    defer { fixture.remove() }
+    for name in ["router-z-loss.svg", "max-router-logit.svg"] {
+      let svg = try #require(try fixture.figure(name))
+      let labels = svg.elements(withClass: "legend-label").map(\.allText)
+      #expect(labels == ["No z-loss", "z-loss 1e-3"], "\(name)")
+    }
+  }
+
   @Test func equalDirectoriesGiveIdenticalBytesAcrossProcesses() throws {
     let fixture = try FigureFixture(sweep: Self.zLossSweep, outcome: Self.zLossOutcome)
     defer { fixture.remove() }

@@ -64,11 +64,4 @@ struct FigureInput: Sendable {
   func entropyFloors(of runs: [Run]) -> [Double] {
     Set(runs.compactMap(\.result.crossEntropyFloor).filter(\.isFinite)).sorted()
   }
-
-  /// Formats a number for labels: integers without a decimal point, others in Swift's
-  /// shortest round-trip form (`0`, `0.001`, `1e-05`).
-  static func numberText(_ value: Double) -> String {
-    if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-    return "\(value)"
-  }
 }

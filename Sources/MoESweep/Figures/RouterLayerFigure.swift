@@ -7,13 +7,13 @@ import MoETraining
 ///
 /// Every run is drawn rather than a mean over seeds: runs diverge at different steps, and a
 /// mean over the runs still alive at each step would jump whenever one leaves. Runs of one
-/// group share a colour and a legend entry; a diverged run gets a ✕ at its last finite value.
-/// The panels share one y range.
+/// group share a colour and a legend entry named with the sweep's own labels; a diverged run
+/// gets a ✕ at its last finite value. The panels share one y range.
 struct RouterLayerFigure {
   /// `router-z-loss.svg`, the analogue of ST-MoE's Figure 7.
   ///
-  /// `layer<l>_routerZLoss` coloured by `model.routerZLossCoefficient`; drawn only when the
-  /// sweep's points use two or more coefficients (an axis, or variants that set it).
+  /// `layer<l>_routerZLoss` coloured by what sets `model.routerZLossCoefficient`; drawn only
+  /// when the sweep's points use two or more coefficients (an axis, or variants that set it).
   static let routerZLoss = RouterLayerFigure(
     fileName: "router-z-loss.svg", statistic: \.routerZLoss, quantity: "router z-loss",
     grouping: .routerZLossCoefficient)
@@ -27,12 +27,19 @@ struct RouterLayerFigure {
     grouping: .routerZLossCoefficientElsePoint)
 
   /// What one colour stands for.
+  ///
+  /// Where the sweep varies `model.routerZLossCoefficient`, a colour is what sets it: the
+  /// run's variant, and its coefficient when an axis sets it, named by
+  /// ``SweepPlan/labels(keepingAxis:)`` ("z-loss 1e-3", or "routerZLossCoefficient=0.001"
+  /// for an axis); points that differ only in other axes share a colour.
   enum Grouping {
-    /// The run's `model.routerZLossCoefficient`; the figure needs two or more.
+    /// What sets the coefficient; the figure needs two or more coefficients.
     case routerZLossCoefficient
-    /// The coefficient when the sweep varies it, else the run's point.
+    /// What sets the coefficient when the sweep varies it, else the run's point.
     case routerZLossCoefficientElsePoint
   }
+
+  static let coefficientKey = "model.routerZLossCoefficient"
 
   let fileName: String
   /// The statistic drawn, one of an MoE layer's logged ``RoutingStatistics``.
@@ -53,7 +60,8 @@ struct RouterLayerFigure {
     let coefficients = Self.routerZLossCoefficients(input)
     let byCoefficient = coefficients.count > 1
     if grouping == .routerZLossCoefficient && !byCoefficient { return nil }
-    let order = byCoefficient ? coefficients.map(Self.coefficientName) : input.labels
+    let groups = byCoefficient ? input.plan.labels(keepingAxis: Self.coefficientKey) : input.labels
+    let order = groups.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
     let yAxis = Axis(
       title: "\(quantity) (log scale)", scale: .logarithmic,
       domain: sharedDomain(input, layers: layers))
@@ -64,10 +72,7 @@ struct RouterLayerFigure {
       for run in input.runs {
         guard let metrics = run.metrics, metrics.layout.moeLayers.contains(layer) else { continue }
         let (steps, values) = metrics.series(value)
-        let group =
-          byCoefficient
-          ? Self.coefficientName(run.planned.config.model.routerZLossCoefficient)
-          : input.label(of: run)
+        let group = groups[run.planned.pointIndex]
         chart.series.append(.init(name: group, x: steps, y: values, tooltip: run.tooltip))
         if run.isDiverged, let last = metrics.lastDrawable(value, positive: true) {
           chart.markers.append(.init(x: last.step, y: last.value, seriesName: group))
@@ -80,10 +85,6 @@ struct RouterLayerFigure {
       columns: min(2, charts.count), charts: charts)
     grid.colorOrder = order
     return grid.render(panelWidth: charts.count == 1 ? 640 : 440, panelHeight: 300)
-  }
-
-  static func coefficientName(_ coefficient: Double) -> String {
-    "routerZLossCoefficient=\(FigureInput.numberText(coefficient))"
   }
 
   /// The statistic of MoE layer `layer` in a row.
