@@ -27,14 +27,19 @@ public struct LayerStatistics: Sendable, Codable, Equatable {
 
 /// Per-MoE-layer routing health, unscaled.
 public struct RoutingStatistics: Sendable, Codable, Equatable {
-  public var balanceLoss: Double
-  public var routerZLoss: Double
+  public var balanceLoss: Double = 0
+  public var routerZLoss: Double = 0
   /// max |router logit| before clipping.
-  public var maxRouterLogit: Double
+  public var maxRouterLogit: Double = 0
   /// Mean per-token entropy of the router distribution (nats; ln E when uniform).
-  public var routerEntropy: Double
+  public var routerEntropy: Double = 0
   /// Fraction of (token, choice) assignments dropped for lack of capacity.
-  public var droppedFraction: Double
+  public var droppedFraction: Double = 0
   /// Expert load max / mean (1 = even).
-  public var loadMaxOverMean: Double
+  public var loadMaxOverMean: Double = 0
+}
+
+extension RoutingStatistics {
+  /// Every statistic 0: a record to fill in, such as one read back from a metrics file.
+  public static var zero: RoutingStatistics { RoutingStatistics() }
 }

@@ -58,6 +58,50 @@ struct FigureLabelTests {
     #expect(plan.shortPointLabels == labelCase.expected)
   }
 
+  static let coefficients = #"{"key": "model.routerZLossCoefficient", "values": [0, 0.001]}"#
+  static let zLossVariants = #"""
+    "variants": [{"label": "No z-loss", "set": {"model.routerZLossCoefficient": 0}},
+                 {"label": "z-loss 1e-3"}]
+    """#
+
+  @Test(arguments: [
+    // Variants set the coefficient: their labels, as in the z-loss study.
+    LabelCase(
+      testDescription: "variants", sections: zLossVariants,
+      expected: ["No z-loss", "z-loss 1e-3"]),
+    // Points that differ only in another axis share their variant's label.
+    LabelCase(
+      testDescription: "variants and another axis",
+      sections: zLossVariants + #", "axes": [\#(learningRates)]"#,
+      expected: ["No z-loss", "No z-loss", "z-loss 1e-3", "z-loss 1e-3"]),
+    // An axis sets the coefficient: its values, named as in the point labels.
+    LabelCase(
+      testDescription: "axis", sections: #""axes": [\#(coefficients), \#(learningRates)]"#,
+      expected: [
+        "routerZLossCoefficient=0", "routerZLossCoefficient=0", "routerZLossCoefficient=0.001",
+        "routerZLossCoefficient=0.001",
+      ]),
+    LabelCase(
+      testDescription: "variants and the axis",
+      sections: """
+        "variants": [{"label": "A"}, {"label": "B", "set": {"model.expertCount": 8}}],
+        "axes": [\(coefficients)]
+        """,
+      expected: [
+        "A, routerZLossCoefficient=0", "A, routerZLossCoefficient=0.001",
+        "B, routerZLossCoefficient=0", "B, routerZLossCoefficient=0.001",
+      ]),
+    // Nothing sets the coefficient apart: the short labels.
+    LabelCase(
+      testDescription: "another axis only", sections: #""axes": [\#(learningRates)]"#,
+      expected: ["learningRate=0.1", "learningRate=0.2"]),
+  ])
+  func labelsKeepingAnAxisNameWhatSetsIt(_ labelCase: LabelCase) throws {
+    let plan = try SweepFixtures.plan(
+      "{\"name\": \"labels\", \(Self.base), \(labelCase.sections), \"seeds\": {\"count\": 1}}")
+    #expect(plan.labels(keepingAxis: "model.routerZLossCoefficient") == labelCase.expected)
+  }
+
   @Test func exampleSweepDropsTheZippedWarmUp() throws {
     let plan = try SweepPlan(
       contentsOfFile: SweepFixtures.repositoryRoot.appendingPathComponent("sweeps/example.json")

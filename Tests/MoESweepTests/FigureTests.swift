@@ -1,5 +1,6 @@
 import Foundation
 import MoEConfig
+import MoEModel
 import MoESweep
 import MoETraining
 import MoETestSupport
@@ -132,6 +133,26 @@ struct FigureTests {
     let names = try SweepFigures.figures(of: fixture.results).map(\.fileName)
     #expect(names.contains("router-z-loss.svg") == sweepCase.varies)
     #expect(names.contains("max-router-logit.svg"))
+  }
+
+  /// Variants that set the coefficient name the router figures' colours, not key paths; a
+  /// learning-rate axis does not split them.
+  @Test func routerFiguresNameTheirColoursWithTheSweepsLabels() throws {
+    let variants = #"""
+      [{"label": "No z-loss", "set": {"model.routerZLossCoefficient": 0}},
+       {"label": "z-loss 1e-3"}]
+      """#
+    let fixture = try FigureFixture(
+      sweep: FigureFixture.sweep(
+        axes: #"[{"key": "schedule.learningRate", "values": [0.001, 0.01]}]"#,
+        variants: variants, seeds: 2),
+      outcome: { _ in .completed })
+    defer { fixture.remove() }
+    for name in ["router-z-loss.svg", "max-router-logit.svg"] {
+      let svg = try #require(try fixture.figure(name))
+      let labels = svg.elements(withClass: "legend-label").map(\.allText)
+      #expect(labels == ["No z-loss", "z-loss 1e-3"], "\(name)")
+    }
   }
 
   @Test func equalDirectoriesGiveIdenticalBytesAcrossProcesses() throws {
@@ -330,17 +351,41 @@ struct FigureFixture {
     1.2 + 3 * exp(-Double(step) / 15) + 0.01 * Double(seed)
   }
 
-  /// A plausible value for every metrics column; per-layer router z-loss grows without the
-  /// z-loss and shrinks with it.
-  static func value(of column: String, step: Int, run: PlannedRun) -> Double? {
-    switch column {
-    case "step": return Double(step)
-    case "loss", "crossEntropy": return loss(step: step, seed: run.seed)
-    case let name where name.hasSuffix("_routerZLoss") || name == "routerZLoss":
-      let growth = run.config.model.routerZLossCoefficient == 0 ? 1.0 : -0.5
-      return 2 * exp(growth * Double(step) / 30)
-    default: return 0.5
+  /// A plausible row: the loss falls, the router z-loss (global and per MoE layer) grows
+  /// without the z-loss and shrinks with it, every other value is 0.5.
+  static func row(step: Int, run: PlannedRun, layout: MetricsLayout) -> MetricsRow {
+    let growth = run.config.model.routerZLossCoefficient == 0 ? 1.0 : -0.5
+    let routerZLoss = 2 * exp(growth * Double(step) / 30)
+    var routing = RoutingStatistics.zero
+    (routing.balanceLoss, routing.routerZLoss, routing.maxRouterLogit) = (0.5, routerZLoss, 0.5)
+    (routing.routerEntropy, routing.droppedFraction, routing.loadMaxOverMean) = (0.5, 0.5, 0.5)
+    var row = MetricsRow()
+    row.step = step
+    let loss = Self.loss(step: step, seed: run.seed)
+    (row.loss, row.crossEntropy) = (loss, loss)
+    (row.learningRate, row.balanceLoss, row.routerZLoss) = (0.5, 0.5, routerZLoss)
+    (row.attentionZLoss, row.outputZLoss, row.gradientNorm) = (0.5, 0.5, 0.5)
+    (row.updateRMS, row.clippedFraction) = (0.5, 0.5)
+    row.layers = layout.isMoELayer.map {
+      LayerMetrics(maxAttentionLogit: 0.5, routing: $0 ? routing : nil)
     }
+    return row
+  }
+
+  /// The row of a step whose loss was NaN: every value NaN, no update.
+  static func nonfiniteRow(step: Int, layout: MetricsLayout) -> MetricsRow {
+    var routing = RoutingStatistics.zero
+    (routing.balanceLoss, routing.routerZLoss, routing.maxRouterLogit) = (.nan, .nan, .nan)
+    (routing.routerEntropy, routing.droppedFraction, routing.loadMaxOverMean) = (.nan, .nan, .nan)
+    var row = MetricsRow()
+    row.step = step
+    (row.learningRate, row.loss, row.crossEntropy, row.balanceLoss) = (.nan, .nan, .nan, .nan)
+    (row.routerZLoss, row.attentionZLoss, row.outputZLoss) = (.nan, .nan, .nan)
+    (row.gradientNorm, row.updateRMS, row.clippedFraction) = (.nan, nil, .nan)
+    row.layers = layout.isMoELayer.map {
+      LayerMetrics(maxAttentionLogit: .nan, routing: $0 ? routing : nil)
+    }
+    return row
   }
 
   static func write(_ run: PlannedRun, _ outcome: Outcome, in directory: RunDirectory) throws {
@@ -356,15 +401,11 @@ struct FigureFixture {
     }
     var table = MetricsTable(model: run.config.model)
     for step in steps where step <= lastStep {
-      var row = table.columns.map { value(of: $0, step: step, run: run) }
+      var row = row(step: step, run: run, layout: table.layout)
       if step == lastStep, case .divergedNonfinite = outcome {
-        row = table.columns.map { column -> Double? in
-          column == "step" ? Double(step) : column == "updateRMS" ? nil : .nan
-        }
+        row = nonfiniteRow(step: step, layout: table.layout)
       }
-      if step == lastStep, case .divergedOverCap = outcome {
-        row[table.columns.firstIndex(of: "loss")!] = 20
-      }
+      if step == lastStep, case .divergedOverCap = outcome { row.loss = 20 }
       table.append(row)
     }
     if !table.rows.isEmpty { try directory.writeMetrics(table) }
@@ -381,15 +422,15 @@ struct FigureFixture {
       result.stepsCompleted = run.config.steps
       result.evaluationCrossEntropy = loss(step: run.config.steps, seed: run.seed)
       result.quality = -loss(step: run.config.steps, seed: run.seed)
-      result.lastFiniteMetrics = table.rows.last.map(table.named)
+      result.lastFiniteMetrics = table.rows.last
     case .divergedNonfinite(let step), .divergedOverCap(let step):
       result.status = .diverged
       result.crash = nil
       result.stepsCompleted = step + 1
-      let loss = table.named(table.rows.last!)["loss"] ?? .nan
+      let loss = table.rows.last!.loss
       result.divergence = DivergenceVerdict(
         step: step, reason: loss.isFinite ? .cap : .nonfinite, loss: loss)
-      result.lastFiniteMetrics = table.rows.dropLast().last.map(table.named)
+      result.lastFiniteMetrics = table.rows.dropLast().last
     case .crashed:
       result.crossEntropyFloor = nil
     case .missing:

@@ -57,7 +57,7 @@ struct TrainerTests {
     #expect(divergence.step < 50)
     #expect([DivergenceReason.nonfinite, .cap].contains(divergence.reason))
     #expect(result.quality == nil && result.evaluationCrossEntropy == nil)
-    #expect(result.lastFiniteMetrics?["loss"] != nil)
+    #expect(result.lastFiniteMetrics?.loss.isFinite == true)
   }
 
   /// Same config and seed → the same metrics CSV, byte for byte (1 BLAS thread); another seed →
@@ -99,6 +99,9 @@ struct TrainerTests {
     #expect(read.configHash == trainer.configHash)
     let csv = try String(contentsOf: directory.metricsURL, encoding: .utf8)
     #expect(csv.split(separator: "\n").count == trainer.metrics.rows.count + 1)
+    #expect(try directory.readMetrics()?.rows == trainer.metrics.rows)
+    #expect(read.lastFiniteMetrics == result.lastFiniteMetrics)
+    #expect(read.lastFiniteMetrics == trainer.metrics.rows.last)
   }
 
   @Test func impossibleConfigIsRefusedWithItsKeyPath() {

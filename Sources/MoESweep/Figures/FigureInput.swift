@@ -8,7 +8,7 @@ struct FigureInput: Sendable {
   struct Run: Sendable {
     let planned: PlannedRun
     let result: RunResult
-    let metrics: MetricsLog?
+    let metrics: MetricsTable?
 
     var isDiverged: Bool { result.status == .diverged }
 
@@ -41,7 +41,14 @@ struct FigureInput: Sendable {
     var runs: [Run] = []
     for planned in plan.runs {
       guard let result = found[planned.id] else { continue }
-      let metrics = try MetricsLog.read(from: results.runDirectory(id: planned.id))
+      let directory = results.runDirectory(id: planned.id)
+      let metrics: MetricsTable?
+      do {
+        metrics = try directory.readMetrics()
+      } catch let error as MetricsTable.ReadError {
+        throw SweepFigureError.unreadableMetrics(
+          file: directory.metricsURL.path, line: error.line, error.message)
+      }
       runs.append(Run(planned: planned, result: result, metrics: metrics))
     }
     self.plan = plan
@@ -56,12 +63,5 @@ struct FigureInput: Sendable {
   /// The data's cross-entropy floors reported by the runs, distinct and ascending.
   func entropyFloors(of runs: [Run]) -> [Double] {
     Set(runs.compactMap(\.result.crossEntropyFloor).filter(\.isFinite)).sorted()
-  }
-
-  /// Formats a number for labels: integers without a decimal point, others in Swift's
-  /// shortest round-trip form (`0`, `0.001`, `1e-05`).
-  static func numberText(_ value: Double) -> String {
-    if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-    return "\(value)"
   }
 }

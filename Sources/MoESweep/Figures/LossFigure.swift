@@ -2,8 +2,8 @@ import Foundation
 import MoEPlots
 import MoETraining
 
-/// `loss.svg`: the training loss (`loss` column: cross-entropy plus the auxiliary losses, the
-/// quantity divergence is detected on) against step, one line per run, coloured per point,
+/// `loss.svg`: the training loss (`MetricsRow.loss`: cross-entropy plus the auxiliary losses,
+/// the quantity divergence is detected on) against step, one line per run, coloured per point,
 /// on a log scale.
 ///
 /// - A diverged run gets a ✕ at its divergence step, at the height of its last finite logged
@@ -17,7 +17,8 @@ enum LossFigure {
   static let fileName = "loss.svg"
   /// Sweeps with more points than this get one panel per point.
   static let panelThreshold = 6
-  static let column = "loss"
+  /// The quantity drawn.
+  static func loss(_ row: MetricsRow) -> Double? { row.loss }
 
   static func svg(_ input: FigureInput) -> String {
     let usesPanels = input.plan.points.count > panelThreshold
@@ -67,7 +68,7 @@ enum LossFigure {
     var chart = LineChart(title: title, xAxis: xAxis, yAxis: yAxis)
     for run in runs {
       let name = input.label(of: run)
-      if let (steps, values) = run.metrics?.series(column) {
+      if let (steps, values) = run.metrics?.series(loss) {
         chart.series.append(.init(name: name, x: steps, y: values, tooltip: run.tooltip))
       }
       if let marker = endMarker(of: run, seriesName: name) { chart.markers.append(marker) }
@@ -90,13 +91,13 @@ enum LossFigure {
   /// ✕ for a diverged run, □ for a crashed one; `nil` when the run has nothing to mark or no
   /// finite loss to put the mark at.
   static func endMarker(of run: FigureInput.Run, seriesName: String) -> LineChart.Marker? {
-    let last = run.metrics?.lastDrawable(column, positive: true)
+    let last = run.metrics?.lastDrawable(loss, positive: true)
     switch run.result.status {
     case .completed:
       return nil
     case .diverged:
       let step = run.result.divergence.map { Double($0.step) } ?? last?.step
-      let fallback = [run.result.divergence?.loss, run.result.lastFiniteMetrics?[column]]
+      let fallback = [run.result.divergence?.loss, run.result.lastFiniteMetrics?.loss]
         .compactMap { $0 }.first { $0.isFinite && $0 > 0 }
       guard let step, let value = last?.value ?? fallback else { return nil }
       return .init(x: step, y: value, seriesName: seriesName)
@@ -112,7 +113,7 @@ enum LossFigure {
   /// would end on a nice tick, up to twice as far).
   static func stepDomain(_ runs: [FigureInput.Run]) -> ClosedRange<Double>? {
     let last = runs.flatMap { run -> [Double] in
-      (run.metrics?.series("step")?.steps ?? [])
+      (run.metrics?.rows.map { Double($0.step) } ?? [])
         + [run.result.divergence.map { Double($0.step) }]
         .compactMap { $0 }
     }.max()
@@ -125,7 +126,7 @@ enum LossFigure {
   private static func sharedLogDomain(_ input: FigureInput) -> ClosedRange<Double>? {
     var values = input.entropyFloors(of: input.runs)
     for run in input.runs {
-      values += run.metrics?.series(column)?.values ?? []
+      values += run.metrics?.series(loss).values ?? []
       if let marker = endMarker(of: run, seriesName: "") { values.append(marker.y) }
     }
     let drawable = values.filter { $0.isFinite && $0 > 0 }

@@ -53,6 +53,32 @@ extension SweepPlan {
     return isUsable ? short : full
   }
 
+  /// Point labels that keep only the variant and the value of `keyPath`, one per point in plan
+  /// order: the names of a figure's colours when its runs are grouped by what sets `keyPath`.
+  ///
+  /// A label is the variant label when the sweep has two or more variants, followed by
+  /// `name=value` of `keyPath` when that is an axis with two or more values (written as in the
+  /// full labels); points that differ only in other axes share a label. When that leaves a
+  /// label empty (`keyPath` is not what tells the points apart), the short labels are returned.
+  ///
+  /// ```
+  /// variants Baseline, Router z-loss × axis learningRate → Baseline, Router z-loss
+  /// axis routerZLossCoefficient [0, 0.001] → routerZLossCoefficient=0, …=0.001
+  /// ```
+  public func labels(keepingAxis keyPath: String) -> [String] {
+    let showsVariant = Set(points.map(\.variantLabel)).count > 1
+    let isAxis = Set(points.map { $0.axisValue(keyPath) }).count > 1
+    let name = SweepExpansion.axisNames(spec.axes)[keyPath] ?? keyPath
+    let labels = points.map { point -> String in
+      var parts = showsVariant ? [point.variantLabel ?? ""] : []
+      if isAxis, let value = point.axisValue(keyPath) {
+        parts.append("\(name)=\(Self.labelText(value))")
+      }
+      return parts.joined(separator: ", ")
+    }
+    return labels.contains("") ? shortPointLabels : labels
+  }
+
   /// A value as point labels show it: strings without quotes, anything else as canonical JSON.
   private static func labelText(_ value: JSONValue) -> String {
     if case .string(let text) = value { return text }

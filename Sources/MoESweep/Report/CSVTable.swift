@@ -26,14 +26,24 @@ public struct CSVTable: Sendable {
     }
   }
 
-  public var columns: [String]
-  public private(set) var rows: [[Cell]] = []
+  /// A column, defined once: its header and the cell it shows for each row.
+  public struct Column<Row>: Sendable {
+    public var name: String
+    public var cell: @Sendable (Row) -> Cell
 
-  public init(columns: [String]) { self.columns = columns }
+    public init(_ name: String, _ cell: @escaping @Sendable (Row) -> Cell) {
+      self.name = name
+      self.cell = cell
+    }
+  }
 
-  public mutating func append(_ row: [Cell]) {
-    precondition(row.count == columns.count, "CSV row has \(row.count) cells for \(columns.count) columns")
-    rows.append(row)
+  public let columns: [String]
+  public let rows: [[Cell]]
+
+  /// One line per row, one cell per column.
+  public init<Row>(_ columns: [Column<Row>], rows: some Sequence<Row>) {
+    self.columns = columns.map(\.name)
+    self.rows = rows.map { row in columns.map { $0.cell(row) } }
   }
 
   public var text: String {

@@ -80,22 +80,21 @@ public struct LearningRateSensitivity: Sendable {
   /// One row per group: sensitivity, best rate and loss, then the mean capped loss per rate.
   public var table: CSVTable {
     let rates = Array(Set(groups.flatMap(\.learningRates))).sorted()
-    var table = CSVTable(
-      columns: ["group", "sensitivity", "bestLearningRate", "bestLoss", "initialLoss"]
-        + rates.map { "meanLoss_learningRate=\($0)" })
-    for group in groups {
-      var row: [CSVTable.Cell] = [
-        .text(group.label), .optional(group.sensitivity), .optional(group.bestLearningRate),
-        .optional(group.bestLoss), .number(group.initialLoss),
-      ]
-      for rate in rates {
-        let index = group.learningRates.firstIndex(of: rate)
-        row.append(.optional(index.flatMap { group.meanLoss[$0] }))
+    let meanLossColumns = rates.map { rate in
+      CSVTable.Column<Group>("meanLoss_learningRate=\(rate)") { group in
+        .optional(group.learningRates.firstIndex(of: rate).flatMap { group.meanLoss[$0] })
       }
-      table.append(row)
     }
-    return table
+    return CSVTable(Self.groupColumns + meanLossColumns, rows: groups)
   }
+
+  static let groupColumns: [CSVTable.Column<Group>] = [
+    .init("group") { .text($0.label) },
+    .init("sensitivity") { .optional($0.sensitivity) },
+    .init("bestLearningRate") { .optional($0.bestLearningRate) },
+    .init("bestLoss") { .optional($0.bestLoss) },
+    .init("initialLoss") { .number($0.initialLoss) },
+  ]
 
   public var markdown: String {
     var text = "\n## Learning-rate sensitivity (Wortsman et al. 2023)\n\n"

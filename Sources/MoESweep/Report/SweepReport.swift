@@ -1,5 +1,4 @@
 import Foundation
-import MoEConfig
 import MoEStats
 import MoETraining
 
@@ -27,99 +26,6 @@ public struct SweepReport: Sendable {
     }
     try VariantStatistics.adjustForMultipleComparisons(&points)
     self.points = points
-  }
-
-  /// Axis key paths, in axis order (the extra columns of both tables).
-  var axisKeys: [String] {
-    var keys: [String] = []
-    for point in plan.points {
-      for setting in point.axisValues where !keys.contains(setting.keyPath) { keys.append(setting.keyPath) }
-    }
-    return keys
-  }
-
-  static func cell(_ value: JSONValue?) -> CSVTable.Cell {
-    switch value {
-    case .integer(let number): return .integer(number)
-    case .number(let number): return .number(number)
-    case .string(let text): return .text(text)
-    case .bool(let flag): return .text(flag ? "true" : "false")
-    case .none, .null: return .empty
-    default: return .text(value!.canonicalText)
-    }
-  }
-
-  // MARK: runs.csv
-
-  public var runsTable: CSVTable {
-    var table = CSVTable(
-      columns: ["index", "id", "label", "seed"] + axisKeys + [
-        "status", "divergenceStep", "divergenceReason", "stepsCompleted", "spikeCount", "finalTrainLoss",
-        "evaluationCrossEntropy", "quality", "crossEntropyFloor", "routerZLoss", "maxRouterLogit",
-        "maxAttentionLogit", "droppedFraction", "wallSeconds", "tokensPerSecond", "crashExitCode", "crashSignal",
-      ])
-    for run in plan.runs {
-      let point = plan.points[run.pointIndex]
-      var row: [CSVTable.Cell] = [.integer(run.index), .text(run.id), .text(run.label), .integer(run.seed)]
-      row += axisKeys.map { Self.cell(point.axisValue($0)) }
-      guard let result = results[run.id] else {
-        row.append(.text("missing"))
-        row += Array(repeating: .empty, count: table.columns.count - row.count)
-        table.append(row)
-        continue
-      }
-      let metrics = result.lastFiniteMetrics ?? [:]
-      func layerValues(_ name: String) -> [Double] {
-        metrics.filter { $0.key.hasPrefix("layer") && $0.key.hasSuffix("_" + name) }.map(\.value)
-      }
-      let dropped = layerValues("droppedFraction")
-      row += [
-        .text(result.status.rawValue), .optional(result.divergence?.step),
-        result.divergence.map { .text($0.reason.rawValue) } ?? .empty, .integer(result.stepsCompleted),
-        .integer(result.spikes.count), .optional(result.finalTrainLoss), .optional(result.evaluationCrossEntropy),
-        .optional(result.quality), .optional(result.crossEntropyFloor), .optional(metrics["routerZLoss"]),
-        .optional(layerValues("maxRouterLogit").max()), .optional(layerValues("maxAttentionLogit").max()),
-        .optional(dropped.isEmpty ? nil : dropped.reduce(0, +) / Double(dropped.count)),
-        .optional(result.wallSeconds), .optional(result.status == .crashed ? nil : result.tokensPerSecond),
-        .optional(result.crash?.exitCode.map(Int.init)), .optional(result.crash?.signal.map(Int.init)),
-      ]
-      table.append(row)
-    }
-    return table
-  }
-
-  // MARK: summary.csv
-
-  public var summaryTable: CSVTable {
-    var table = CSVTable(
-      columns: ["label", "baseline"] + axisKeys + [
-        "runs", "completed", "diverged", "crashed", "missing", "fractionStable", "divergenceRate",
-        "divergenceRateWilsonLower", "divergenceRateWilsonUpper", "divergenceRateClopperPearsonLower",
-        "divergenceRateClopperPearsonUpper", "divergenceRateDifference", "divergenceRateDifferenceLower",
-        "divergenceRateDifferenceUpper", "divergencePValue", "divergencePValueHolm", "divergenceVerdict",
-        "qualityRuns", "qualityMean", "qualitySD", "qualityLower", "qualityUpper", "qualityDifference",
-        "qualityPValue",
-      ])
-    for (point, stats) in zip(plan.points, points) {
-      var row: [CSVTable.Cell] = [.text(point.label), .text(plan.isBaseline(point) ? "true" : "false")]
-      row += axisKeys.map { Self.cell(point.axisValue($0)) }
-      let comparison = stats.divergenceComparison
-      row += [
-        .integer(stats.completed + stats.diverged + stats.crashed + stats.missing), .integer(stats.completed),
-        .integer(stats.diverged), .integer(stats.crashed), .integer(stats.missing),
-        .text("\(stats.completed)/\(stats.finished)"), .optional(stats.divergenceRate),
-        .optional(stats.wilson?.lower), .optional(stats.wilson?.upper), .optional(stats.clopperPearson?.lower),
-        .optional(stats.clopperPearson?.upper), .optional(comparison?.difference?.estimate),
-        .optional(comparison?.difference?.lower), .optional(comparison?.difference?.upper),
-        .optional(comparison?.pValue), .optional(stats.holmPValue),
-        comparison.map { .text($0.verdict.rawValue) } ?? .empty,
-        .integer(stats.qualities.count), .optional(stats.quality?.mean), .optional(stats.quality?.standardDeviation),
-        .optional(stats.quality?.meanInterval?.lowerBound), .optional(stats.quality?.meanInterval?.upperBound),
-        .optional(stats.qualityDifference), .optional(stats.welch?.pValue),
-      ]
-      table.append(row)
-    }
-    return table
   }
 
   // MARK: summary.md

@@ -18,8 +18,8 @@ public struct RunResult: Codable, Sendable, Equatable {
   public var divergence: DivergenceVerdict?
   /// Spikes recorded by the spike rules, diverging or not.
   public var spikes: [SpikeEvent]
-  /// The last metrics row whose values were all finite.
-  public var lastFiniteMetrics: [String: Double]?
+  /// The last metrics row whose values were all finite (in JSON: keyed by column name).
+  public var lastFiniteMetrics: MetricsRow?
   /// Mean total training loss over the last logged rows (up to 10% of the run), if finite.
   public var finalTrainLoss: Double?
   /// Held-out cross-entropy (nats), eval capacity factor, no dropout or jitter; nil if diverged.

@@ -60,7 +60,7 @@ public final class Trainer {
     let tokensPerStep = config.model.tokensPerStep
     var verdict: DivergenceVerdict?
     var stepsCompleted = 0
-    var lastFinite: [String: Double]?
+    var lastFinite: MetricsRow?
     var recentLosses: [Double] = []
     for step in 0..<config.steps {
       let outcome = trainStep(step)
@@ -70,11 +70,11 @@ public final class Trainer {
       if update != nil { stepsCompleted = step + 1 }
       let isLast = step == config.steps - 1 || verdict != nil
       if step % config.logEvery == 0 || isLast {
-        let row = MetricsTable.row(
+        let row = MetricsRow(
           step: step, learningRate: learningRate, loss: loss, gradientNorm: gradientNorm,
-          updateRMS: update?.updateRMS, clippedFraction: update?.clippedFraction)
+          update: update)
         metrics.append(row)
-        if row.allSatisfy({ $0?.isFinite ?? true }) { lastFinite = metrics.named(row) }
+        if row.isFinite { lastFinite = row }
         if loss.total.isFinite { recentLosses.append(loss.total) }
         checkpointMetrics?(metrics)
       }
