@@ -70,7 +70,7 @@ struct CompareCommand: ParsableCommand {
     case .noSignificantDifference:
       print("Verdict: no significant difference in divergence rate at α = \(alpha) (which is not evidence of equality).")
     }
-    if let welch = try WelchTTest(first.qualities, second.qualities) {
+    if let welch = try WelchTStatistic(first.qualities, second.qualities) {
       print(String(
         format: "Quality A − B: %+.4f nats; Welch t = %.3f, df = %.1f, p = %.4g", welch.meanDifference, welch.t,
         welch.degreesOfFreedom, welch.pValue))

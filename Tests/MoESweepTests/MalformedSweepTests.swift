@@ -304,7 +304,7 @@ struct Refusal: Sendable, CustomTestStringConvertible {
 
   @Test func anUnreadableFileIsNamed() {
     #expect(throws: ConfigError.self) {
-      try SweepSpec.load(contentsOfFile: "/nonexistent/sweep.json")
+      try SweepDefinition.load(contentsOfFile: "/nonexistent/sweep.json")
     }
     do {
       _ = try SweepPlan(contentsOfFile: "/nonexistent/sweep.json")

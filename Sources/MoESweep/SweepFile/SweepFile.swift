@@ -3,9 +3,9 @@ import MoEConfig
 /// A sweep file exactly as written, decoded through `ConfigDecoder`: unknown keys and wrong
 /// JSON types are refused at their key paths, nothing else is checked.
 ///
-/// Keys that `SweepSpec` requires are optional here, so their absence gets a message that says
-/// what they are for; `base` and `divergence` are kept as JSON and decoded as run-config parts
-/// later, so their errors carry the `base.` or `divergence.` prefix.
+/// Keys that `SweepDefinition` requires are optional here, so their absence gets a message that
+/// says what they are for; `base` and `divergence` are kept as JSON and decoded as run-config
+/// parts later, so their errors carry the `base.` or `divergence.` prefix.
 struct SweepFile: Decodable {
   var schema: String?
   var name: String?
