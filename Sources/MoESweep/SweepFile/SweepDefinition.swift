@@ -48,6 +48,8 @@ import MoETraining
 ///   of every run's identity, and the same for all runs of the sweep).
 /// - `$schema`: ignored; lets editors find `sweeps/sweep.schema.json`.
 ///
+/// No value is `null`: a key is written with a value of its type, or left out for its default.
+///
 /// Variants and axes may set any leaf key path of `RunConfig` except `seed` and
 /// `divergence.*`; a whole section (`model`) is not a value. ``SweepSchema`` lists them.
 ///
@@ -103,7 +105,7 @@ public struct SweepDefinition: Hashable, Sendable {
     -> SweepDefinition
   {
     do throws(ConfigError) {
-      let written = try ConfigDecoder.decode(SweepFile.self, from: value)
+      let written = try SweepFile.decode(value)
       var definition = try SweepDefinition(checking: written)
       definition.file = file
       return definition
