@@ -10,9 +10,11 @@ struct CompareCommand: ParsableCommand {
     commandName: "compare",
     abstract: "Compare divergence rate and quality of two points of one sweep or of two sweeps.",
     discussion: """
-      A and B are DIR or DIR#LABEL: a sweep results directory and a point label (see
+      A and B are DIR or DIR#LABEL: a sweep results directory and a point label (see \
       summary.csv); without a label, that sweep's baseline point.
-      Example: stmoe-sweep compare 'results/zloss#routerZLossCoefficient=0' 'results/zloss#routerZLossCoefficient=0.001'
+
+      Example: stmoe-sweep compare 'results/zloss#routerZLossCoefficient=0' \
+      'results/zloss#routerZLossCoefficient=0.001'
       """)
 
   @Argument(help: "First point: DIR or DIR#LABEL.") var a: String

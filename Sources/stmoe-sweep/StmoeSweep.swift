@@ -8,7 +8,7 @@ struct StmoeSweep: ParsableCommand {
     commandName: "stmoe-sweep",
     abstract: "Training-stability sweeps of small sparse Mixture-of-Experts Transformers on the CPU.",
     discussion: """
-      Reproduces the stability study of ST-MoE (Zoph et al. 2022) at CPU scale: every run is a
+      Reproduces the stability study of ST-MoE (Zoph et al. 2022) at CPU scale: every run is a \
       real training of a sparse model with hand-written forward and backward passes.
       """,
     subcommands: [
