@@ -35,7 +35,8 @@ enum MalformedSweepCorpus {
     Refusal(
       "unknown key in base",
       #"{"name": "x", "seeds": [0], "base": {"model": {"expertsPerTokn": 1}}}"#,
-      #"sweep.json: base.model.expertsPerTokn: unknown key "expertsPerTokn" (did you mean "expertsPerToken"?)"#
+      #"sweep.json: base.model.expertsPerTokn: unknown key "expertsPerTokn" (did you mean "#
+        + #""expertsPerToken"?)"#
     ),
     Refusal(
       "unknown key in a variant",
@@ -57,14 +58,16 @@ enum MalformedSweepCorpus {
   static let wrongTypesAnywhere: [Refusal] = [
     Refusal(
       "seeds.count a string", #"{"name": "x", "seeds": {"count": "12"}}"#,
-      #"sweep.json: seeds.count: expected an integer, found a string "12" (write 12 without quotes)"#
+      #"sweep.json: seeds.count: expected an integer, found a string "12" (write 12 without "#
+        + #"quotes)"#
     ),
     Refusal(
       "a label a number", #"{"name": "x", "seeds": [0], "variants": [{"label": 1}]}"#,
       #"sweep.json: variants[0].label: expected a string, found a number 1 (write "1" in quotes)"#),
     Refusal(
       "values not a list", #"{"name": "x", "seeds": [0], "axes": [{"key": "steps", "values": 5}]}"#,
-      "sweep.json: axes[0].values: expected an array, found a number 5 (write [5] for a one-element array)"
+      "sweep.json: axes[0].values: expected an array, found a number 5 (write [5] for a "
+        + "one-element array)"
     ),
     Refusal(
       "a base value of the wrong type",
@@ -72,7 +75,8 @@ enum MalformedSweepCorpus {
       "sweep.json: base.model.qkNorm: expected a boolean, found a number 1 (use true or false)"),
     Refusal(
       "seeds a bare number", #"{"name": "x", "seeds": 12}"#,
-      #"sweep.json: seeds: expected a list of seeds or {"count": …}, found a number 12 (write {"count": 12} for 12 seeds, or [12] for that seed)"#
+      #"sweep.json: seeds: expected a list of seeds or {"count": …}, found a number 12 (write "#
+        + #"{"count": 12} for 12 seeds, or [12] for that seed)"#
     ),
     Refusal(
       "seeds a string", #"{"name": "x", "seeds": "0-11"}"#,
@@ -86,69 +90,84 @@ enum MalformedSweepCorpus {
   static let nulls: [Refusal] = [
     Refusal(
       "$schema null", #"{"$schema": null, "name": "x", "seeds": [0]}"#,
-      #"sweep.json: $schema: null is not a value in a sweep file (write a value, or leave "$schema" out if it is optional)"#
+      #"sweep.json: $schema: null is not a value in a sweep file (write a value, or leave "#
+        + #""$schema" out if it is optional)"#
     ),
     Refusal(
       "name null", #"{"name": null, "seeds": [0]}"#,
-      #"sweep.json: name: null is not a value in a sweep file (write a value, or leave "name" out if it is optional)"#
+      #"sweep.json: name: null is not a value in a sweep file (write a value, or leave "name" out "#
+        + #"if it is optional)"#
     ),
     Refusal(
       "base null", #"{"name": "x", "seeds": [0], "base": null}"#,
-      #"sweep.json: base: null is not a value in a sweep file (write a value, or leave "base" out if it is optional)"#
+      #"sweep.json: base: null is not a value in a sweep file (write a value, or leave "base" out "#
+        + #"if it is optional)"#
     ),
     Refusal(
       "a base value null", #"{"name": "x", "seeds": [0], "base": {"model": {"channels": null}}}"#,
-      #"sweep.json: base.model.channels: null is not a value in a sweep file (write a value, or leave "channels" out if it is optional)"#
+      #"sweep.json: base.model.channels: null is not a value in a sweep file (write a value, or "#
+        + #"leave "channels" out if it is optional)"#
     ),
     Refusal(
       "baseline null", #"{"name": "x", "seeds": [0], "baseline": null}"#,
-      #"sweep.json: baseline: null is not a value in a sweep file (write a value, or leave "baseline" out if it is optional)"#
+      #"sweep.json: baseline: null is not a value in a sweep file (write a value, or leave "#
+        + #""baseline" out if it is optional)"#
     ),
     Refusal(
       "the first null by key", #"{"name": "x", "seeds": [0], "baseline": null, "base": null}"#,
-      #"sweep.json: base: null is not a value in a sweep file (write a value, or leave "base" out if it is optional)"#
+      #"sweep.json: base: null is not a value in a sweep file (write a value, or leave "base" out "#
+        + #"if it is optional)"#
     ),
     Refusal(
       "seeds null", #"{"name": "x", "seeds": null}"#,
-      #"sweep.json: seeds: null is not a value in a sweep file (write a value, or leave "seeds" out if it is optional)"#
+      #"sweep.json: seeds: null is not a value in a sweep file (write a value, or leave "seeds" "#
+        + #"out if it is optional)"#
     ),
     Refusal(
       "seeds.start null", #"{"name": "x", "seeds": {"count": 2, "start": null}}"#,
-      #"sweep.json: seeds.start: null is not a value in a sweep file (write a value, or leave "start" out if it is optional)"#
+      #"sweep.json: seeds.start: null is not a value in a sweep file (write a value, or leave "#
+        + #""start" out if it is optional)"#
     ),
     Refusal(
       "a seed null", #"{"name": "x", "seeds": [0, null]}"#,
       #"sweep.json: seeds[1]: null is not a value in a sweep file (write a value, or remove it)"#),
     Refusal(
       "variants null", #"{"name": "x", "seeds": [0], "variants": null}"#,
-      #"sweep.json: variants: null is not a value in a sweep file (write a value, or leave "variants" out if it is optional)"#
+      #"sweep.json: variants: null is not a value in a sweep file (write a value, or leave "#
+        + #""variants" out if it is optional)"#
     ),
     Refusal(
       "a variant's set null",
       #"{"name": "x", "seeds": [0], "variants": [{"label": "A", "set": null}]}"#,
-      #"sweep.json: variants[0].set: null is not a value in a sweep file (write a value, or leave "set" out if it is optional)"#
+      #"sweep.json: variants[0].set: null is not a value in a sweep file (write a value, or leave "#
+        + #""set" out if it is optional)"#
     ),
     Refusal(
       "a variant sets null",
       #"{"name": "x", "seeds": [0], "variants": [{"label": "A", "set": {"steps": null}}]}"#,
-      #"sweep.json: variants[0].set.steps: null is not a value in a sweep file (write a value, or leave "steps" out if it is optional)"#
+      #"sweep.json: variants[0].set.steps: null is not a value in a sweep file (write a value, or "#
+        + #"leave "steps" out if it is optional)"#
     ),
     Refusal(
       "axes null", #"{"name": "x", "seeds": [0], "axes": null}"#,
-      #"sweep.json: axes: null is not a value in a sweep file (write a value, or leave "axes" out if it is optional)"#
+      #"sweep.json: axes: null is not a value in a sweep file (write a value, or leave "axes" out "#
+        + #"if it is optional)"#
     ),
     Refusal(
       "an axis value null",
       #"{"name": "x", "seeds": [0], "axes": [{"key": "steps", "values": [1, null]}]}"#,
-      #"sweep.json: axes[0].values[1]: null is not a value in a sweep file (write a value, or remove it)"#
+      #"sweep.json: axes[0].values[1]: null is not a value in a sweep file (write a value, or "#
+        + #"remove it)"#
     ),
     Refusal(
       "a zip null", #"{"name": "x", "seeds": [0], "axes": [{"zip": null}]}"#,
-      #"sweep.json: axes[0].zip: null is not a value in a sweep file (write a value, or leave "zip" out if it is optional)"#
+      #"sweep.json: axes[0].zip: null is not a value in a sweep file (write a value, or leave "#
+        + #""zip" out if it is optional)"#
     ),
     Refusal(
       "divergence null", #"{"name": "x", "seeds": [0], "divergence": null}"#,
-      #"sweep.json: divergence: null is not a value in a sweep file (write a value, or leave "divergence" out if it is optional)"#
+      #"sweep.json: divergence: null is not a value in a sweep file (write a value, or leave "#
+        + #""divergence" out if it is optional)"#
     ),
   ]
 
@@ -156,15 +175,18 @@ enum MalformedSweepCorpus {
   static let namesAndSeeds: [Refusal] = [
     Refusal(
       "name missing", #"{"seeds": [0]}"#,
-      "sweep.json: name: required key is missing (the sweep's name; its results go to results/<name>/)"
+      "sweep.json: name: required key is missing (the sweep's name; its results go to "
+        + "results/<name>/)"
     ),
     Refusal(
       "name with capitals", #"{"name": "Z-Loss", "seeds": [0]}"#,
-      #"sweep.json: name: "Z-Loss" is not a valid name: use lower-case letters, digits and hyphens, starting with a letter or digit (did you mean "z-loss"?)"#
+      #"sweep.json: name: "Z-Loss" is not a valid name: use lower-case letters, digits and "#
+        + #"hyphens, starting with a letter or digit (did you mean "z-loss"?)"#
     ),
     Refusal(
       "name with a leading hyphen", #"{"name": "-x", "seeds": [0]}"#,
-      #"sweep.json: name: "-x" is not a valid name: use lower-case letters, digits and hyphens, starting with a letter or digit (did you mean "x"?)"#
+      #"sweep.json: name: "-x" is not a valid name: use lower-case letters, digits and hyphens, "#
+        + #"starting with a letter or digit (did you mean "x"?)"#
     ),
     Refusal(
       "seeds missing", #"{"name": "x"}"#,
@@ -191,12 +213,15 @@ enum MalformedSweepCorpus {
   static let baseAndVariants: [Refusal] = [
     Refusal(
       "variants empty", #"{"name": "x", "seeds": [0], "variants": []}"#,
-      #"sweep.json: variants: must not be empty (leave "variants" out to run the base config alone)"#
+      #"sweep.json: variants: must not be empty (leave "variants" out to run the base config "#
+        + #"alone)"#
     ),
     Refusal(
       "a variant label twice",
-      #"{"name": "x", "seeds": [0], "variants": [{"label": "Baseline"}, {"label": "Baseline", "set": {"steps": 9}}]}"#,
-      #"sweep.json: variants[1].label: "Baseline" is already the label of variants[0] (variant labels must be unique)"#
+      #"{"name": "x", "seeds": [0], "variants": [{"label": "Baseline"}, {"label": "Baseline", "#
+        + #""set": {"steps": 9}}]}"#,
+      #"sweep.json: variants[1].label: "Baseline" is already the label of variants[0] (variant "#
+        + #"labels must be unique)"#
     ),
     Refusal(
       "a label with a trailing space",
@@ -204,31 +229,40 @@ enum MalformedSweepCorpus {
       #"sweep.json: variants[0].label: "A " has leading or trailing spaces"#),
     Refusal(
       "an unknown key path in a variant",
-      #"{"name": "x", "seeds": [0], "variants": [{"label": "A", "set": {"model.feedFoward": "relu"}}]}"#,
-      #"sweep.json: variants[0].set: unknown key path "model.feedFoward" (did you mean "model.feedForward"?)"#
+      #"{"name": "x", "seeds": [0], "variants": [{"label": "A", "set": {"model.feedFoward": "#
+        + #""relu"}}]}"#,
+      #"sweep.json: variants[0].set: unknown key path "model.feedFoward" (did you mean "#
+        + #""model.feedForward"?)"#
     ),
     Refusal(
       "a value of the wrong choice in a variant",
-      #"{"name": "x", "seeds": [0], "variants": [{"label": "A", "set": {"model.feedForward": "reluu"}}]}"#,
-      #"sweep.json: variants[0].set.model.feedForward: unknown value "reluu" (did you mean "relu"? allowed values are "geglu", "relu", "gelu")"#
+      #"{"name": "x", "seeds": [0], "variants": [{"label": "A", "set": {"model.feedForward": "#
+        + #""reluu"}}]}"#,
+      #"sweep.json: variants[0].set.model.feedForward: unknown value "reluu" (did you mean "#
+        + #""relu"? allowed values are "geglu", "relu", "gelu")"#
     ),
     Refusal(
       "a variant sets a divergence threshold",
-      #"{"name": "x", "seeds": [0], "variants": [{"label": "A", "set": {"divergence.capFactor": 5}}]}"#,
-      #"sweep.json: variants[0].set: "divergence.capFactor" cannot be set here (divergence thresholds belong in the top-level "divergence" section, the same for every run)"#
+      #"{"name": "x", "seeds": [0], "variants": [{"label": "A", "set": {"divergence.capFactor": "#
+        + #"5}}]}"#,
+      #"sweep.json: variants[0].set: "divergence.capFactor" cannot be set here (divergence "#
+        + #"thresholds belong in the top-level "divergence" section, the same for every run)"#
     ),
     Refusal(
       "the base sets divergence",
       #"{"name": "x", "seeds": [0], "base": {"divergence": {"capFactor": 5}}}"#,
-      #"sweep.json: base.divergence: cannot be set here (divergence thresholds belong in the top-level "divergence" section, the same for every run)"#
+      #"sweep.json: base.divergence: cannot be set here (divergence thresholds belong in the "#
+        + #"top-level "divergence" section, the same for every run)"#
     ),
     Refusal(
       "the base sets the seed", #"{"name": "x", "seeds": [0], "base": {"seed": 4}}"#,
-      #"sweep.json: base.seed: cannot be set here (seeds belong in the top-level "seeds", e.g. "seeds": {"count": 12} or [0, 1, 5])"#
+      #"sweep.json: base.seed: cannot be set here (seeds belong in the top-level "seeds", e.g. "#
+        + #""seeds": {"count": 12} or [0, 1, 5])"#
     ),
     Refusal(
       "an impossible base", #"{"name": "x", "seeds": [0], "base": {"model": {"headCount": 3}}}"#,
-      "sweep.json: base.model.headCount: must divide channels (128), got 3 (divisors of 128: 1, 2, 4, 8, 16, 32, 64, 128)"
+      "sweep.json: base.model.headCount: must divide channels (128), got 3 (divisors of 128: 1, 2, "
+        + "4, 8, 16, 32, 64, 128)"
     ),
     Refusal(
       "impossible divergence thresholds",
@@ -248,51 +282,65 @@ enum MalformedSweepCorpus {
     Refusal(
       "an unknown axis key path",
       #"{"name": "x", "seeds": [0], "axes": [{"key": "model.routerZLoss", "values": [0, 0.001]}]}"#,
-      #"sweep.json: axes[0].key: unknown key path "model.routerZLoss" (did you mean "model.routerZLossCoefficient"?)"#
+      #"sweep.json: axes[0].key: unknown key path "model.routerZLoss" (did you mean "#
+        + #""model.routerZLossCoefficient"?)"#
     ),
     Refusal(
       "an axis key without its section",
       #"{"name": "x", "seeds": [0], "axes": [{"key": "learningRate", "values": [0.01]}]}"#,
-      #"sweep.json: axes[0].key: unknown key path "learningRate" (did you mean "schedule.learningRate"?)"#
+      #"sweep.json: axes[0].key: unknown key path "learningRate" (did you mean "#
+        + #""schedule.learningRate"?)"#
     ),
     Refusal(
       "an axis over a section",
       #"{"name": "x", "seeds": [0], "axes": [{"key": "optimizer.adamW", "values": [{}]}]}"#,
-      #"sweep.json: axes[0].key: "optimizer.adamW" is a section, not a value (set its keys one by one, e.g. "optimizer.adamW.beta1")"#
+      #"sweep.json: axes[0].key: "optimizer.adamW" is a section, not a value (set its keys one by "#
+        + #"one, e.g. "optimizer.adamW.beta1")"#
     ),
     Refusal(
       "an axis over the seed",
       #"{"name": "x", "seeds": [0], "axes": [{"key": "seed", "values": [1, 2]}]}"#,
-      #"sweep.json: axes[0].key: "seed" cannot be set here (seeds belong in the top-level "seeds", e.g. "seeds": {"count": 12} or [0, 1, 5])"#
+      #"sweep.json: axes[0].key: "seed" cannot be set here (seeds belong in the top-level "#
+        + #""seeds", e.g. "seeds": {"count": 12} or [0, 1, 5])"#
     ),
     Refusal(
       "an axis value of the wrong type",
-      #"{"name": "x", "seeds": [0], "axes": [{"key": "model.routerZLossCoefficient", "values": [0, 0.0001, "1e-3"]}]}"#,
-      #"sweep.json: axes[0].values[2]: expected a number, found a string "1e-3" (write 0.001 without quotes)"#
+      #"{"name": "x", "seeds": [0], "axes": [{"key": "model.routerZLossCoefficient", "values": "#
+        + #"[0, 0.0001, "1e-3"]}]}"#,
+      #"sweep.json: axes[0].values[2]: expected a number, found a string "1e-3" (write 0.001 "#
+        + #"without quotes)"#
     ),
     Refusal(
       "a zipped value of the wrong type",
-      #"{"name": "x", "seeds": [0], "axes": [{"zip": [{"key": "schedule.learningRate", "values": [0.01, 0.02]}, {"key": "schedule.warmupSteps", "values": [10, 5.5]}]}]}"#,
+      #"{"name": "x", "seeds": [0], "axes": [{"zip": [{"key": "schedule.learningRate", "values": "#
+        + #"[0.01, 0.02]}, {"key": "schedule.warmupSteps", "values": [10, 5.5]}]}]}"#,
       "sweep.json: axes[0].zip[1].values[1]: expected an integer, found a number 5.5"),
     Refusal(
       "an axis value twice",
-      #"{"name": "x", "seeds": [0], "axes": [{"key": "schedule.learningRate", "values": [0.01, 1e-3, 0.001]}]}"#,
-      "sweep.json: axes[0].values[2]: 0.001 is already at axes[0].values[1] (the values of an axis must differ)"
+      #"{"name": "x", "seeds": [0], "axes": [{"key": "schedule.learningRate", "values": [0.01, "#
+        + #"1e-3, 0.001]}]}"#,
+      "sweep.json: axes[0].values[2]: 0.001 is already at axes[0].values[1] (the values of an axis "
+        + "must differ)"
     ),
     Refusal(
       "zip lengths differ",
-      #"{"name": "x", "seeds": [0], "axes": [{"zip": [{"key": "schedule.learningRate", "values": [0.001, 0.003]}, {"key": "schedule.warmupSteps", "values": [100, 50, 10]}]}]}"#,
-      "sweep.json: axes[0].zip[1].values: has 3 values, but axes[0].zip[0].values has 2 (zipped axes pair their values by position, so each needs as many)"
+      #"{"name": "x", "seeds": [0], "axes": [{"zip": [{"key": "schedule.learningRate", "values": "#
+        + #"[0.001, 0.003]}, {"key": "schedule.warmupSteps", "values": [100, 50, 10]}]}]}"#,
+      "sweep.json: axes[0].zip[1].values: has 3 values, but axes[0].zip[0].values has 2 (zipped "
+        + "axes pair their values by position, so each needs as many)"
     ),
     Refusal(
       "a zip of one",
       #"{"name": "x", "seeds": [0], "axes": [{"zip": [{"key": "steps", "values": [1]}]}]}"#,
-      #"sweep.json: axes[0].zip: a zip pairs two or more axes, found 1 (write a single axis as {"key": …, "values": […]})"#
+      #"sweep.json: axes[0].zip: a zip pairs two or more axes, found 1 (write a single axis as "#
+        + #"{"key": …, "values": […]})"#
     ),
     Refusal(
       "a zip row twice",
-      #"{"name": "x", "seeds": [0], "axes": [{"zip": [{"key": "steps", "values": [1, 1]}, {"key": "logEvery", "values": [2, 2]}]}]}"#,
-      "sweep.json: axes[0].zip: the values at position 1 are already at position 0 (the points of a zip must differ)"
+      #"{"name": "x", "seeds": [0], "axes": [{"zip": [{"key": "steps", "values": [1, 1]}, {"key": "#
+        + #""logEvery", "values": [2, 2]}]}]}"#,
+      "sweep.json: axes[0].zip: the values at position 1 are already at position 0 (the points of "
+        + "a zip must differ)"
     ),
     Refusal(
       "an axis with key and zip",
@@ -300,17 +348,23 @@ enum MalformedSweepCorpus {
       #"sweep.json: axes[0]: an axis has either "key" and "values", or "zip", not both"#),
     Refusal(
       "an axis without a key", #"{"name": "x", "seeds": [0], "axes": [{"values": [1]}]}"#,
-      #"sweep.json: axes[0].key: required key is missing (an axis is {"key": "model.expertCount", "values": [4, 8]} or {"zip": […]})"#
+      #"sweep.json: axes[0].key: required key is missing (an axis is {"key": "model.expertCount", "#
+        + #""values": [4, 8]} or {"zip": […]})"#
     ),
     Refusal(
       "one key on two axes",
-      #"{"name": "x", "seeds": [0], "axes": [{"key": "schedule.learningRate", "values": [0.01]}, {"zip": [{"key": "schedule.learningRate", "values": [0.02]}, {"key": "steps", "values": [9]}]}]}"#,
-      #"sweep.json: axes[1].zip[0].key: "schedule.learningRate" is already set by axes[0] (give a key one axis with all its values; zip keys that change together)"#
+      #"{"name": "x", "seeds": [0], "axes": [{"key": "schedule.learningRate", "values": [0.01]}, "#
+        + #"{"zip": [{"key": "schedule.learningRate", "values": [0.02]}, {"key": "steps", "#
+        + #""values": [9]}]}]}"#,
+      #"sweep.json: axes[1].zip[0].key: "schedule.learningRate" is already set by axes[0] (give a "#
+        + #"key one axis with all its values; zip keys that change together)"#
     ),
     Refusal(
       "a variant sets an axis key",
-      #"{"name": "x", "seeds": [0], "variants": [{"label": "A", "set": {"schedule.learningRate": 0.1}}], "axes": [{"key": "schedule.learningRate", "values": [0.01]}]}"#,
-      #"sweep.json: variants[0].set: "schedule.learningRate" is also set by axes[0] (the axis would replace the variant's value in every point; remove one)"#
+      #"{"name": "x", "seeds": [0], "variants": [{"label": "A", "set": {"schedule.learningRate": "#
+        + #"0.1}}], "axes": [{"key": "schedule.learningRate", "values": [0.01]}]}"#,
+      #"sweep.json: variants[0].set: "schedule.learningRate" is also set by axes[0] (the axis "#
+        + #"would replace the variant's value in every point; remove one)"#
     ),
   ]
 
@@ -335,13 +389,19 @@ enum MalformedSweepCorpus {
   static let resolvedConfigs: [Refusal] = [
     Refusal(
       "an impossible variant",
-      #"{"name": "x", "seeds": [0], "variants": [{"label": "Baseline"}, {"label": "Wide", "set": {"model.channels": 90}}]}"#,
-      #"sweep.json: variants[1].set.model.channels: point "Wide" is invalid: model.headCount: must divide channels (90), got 4 (divisors of 90: 1, 2, 3, 5, 6, 9, 10, 15, 18, 30, 45, 90)"#
+      #"{"name": "x", "seeds": [0], "variants": [{"label": "Baseline"}, {"label": "Wide", "set": "#
+        + #"{"model.channels": 90}}]}"#,
+      #"sweep.json: variants[1].set.model.channels: point "Wide" is invalid: model.headCount: "#
+        + #"must divide channels (90), got 4 (divisors of 90: 1, 2, 3, 5, 6, 9, 10, 15, 18, 30, "#
+        + #"45, 90)"#
     ),
     Refusal(
       "an impossible combination",
-      #"{"name": "x", "seeds": [0], "variants": [{"label": "Top-2", "set": {"model.expertsPerToken": 2}}], "axes": [{"key": "model.expertCount", "values": [8, 1]}]}"#,
-      #"sweep.json: variants[0].set.model.expertsPerToken: must be 1 or 2 and at most expertCount (1), got 2, in point "Top-2, expertCount=1""#
+      #"{"name": "x", "seeds": [0], "variants": [{"label": "Top-2", "set": "#
+        + #"{"model.expertsPerToken": 2}}], "axes": [{"key": "model.expertCount", "values": [8, "#
+        + #"1]}]}"#,
+      #"sweep.json: variants[0].set.model.expertsPerToken: must be 1 or 2 and at most expertCount "#
+        + #"(1), got 2, in point "Top-2, expertCount=1""#
     ),
     Refusal(
       "an impossible axis value",
@@ -349,23 +409,31 @@ enum MalformedSweepCorpus {
       "sweep.json: axes[0].values[1]: must be in [0, 1), got 1.5"),
     Refusal(
       "two variants with one config",
-      #"{"name": "x", "seeds": [0], "variants": [{"label": "GEGLU"}, {"label": "Also GEGLU", "set": {"model.feedForward": "geglu"}}]}"#,
-      #"sweep.json: variants[1]: point "Also GEGLU" resolves to the same run config as point "GEGLU" (each of its runs would repeat one; remove it or change what it sets)"#
+      #"{"name": "x", "seeds": [0], "variants": [{"label": "GEGLU"}, {"label": "Also GEGLU", "#
+        + #""set": {"model.feedForward": "geglu"}}]}"#,
+      #"sweep.json: variants[1]: point "Also GEGLU" resolves to the same run config as point "#
+        + #""GEGLU" (each of its runs would repeat one; remove it or change what it sets)"#
     ),
     Refusal(
       "two axis values with one config",
       #"{"name": "x", "seeds": [0], "axes": [{"key": "model.routerJitter", "values": [0, 0.0]}]}"#,
-      #"sweep.json: axes[0].values[1]: point "routerJitter=0.0" resolves to the same run config as point "routerJitter=0" (each of its runs would repeat one; remove it or change what it sets)"#
+      #"sweep.json: axes[0].values[1]: point "routerJitter=0.0" resolves to the same run config "#
+        + #"as point "routerJitter=0" (each of its runs would repeat one; remove it or change "#
+        + #"what it sets)"#
     ),
     Refusal(
       "a baseline that is no label",
-      #"{"name": "x", "seeds": [0], "variants": [{"label": "Baseline"}, {"label": "B", "set": {"steps": 9}}], "baseline": "Basline"}"#,
-      #"sweep.json: baseline: "Basline" is not the label of a variant or a point (did you mean "Baseline"?)"#
+      #"{"name": "x", "seeds": [0], "variants": [{"label": "Baseline"}, {"label": "B", "set": "#
+        + #"{"steps": 9}}], "baseline": "Basline"}"#,
+      #"sweep.json: baseline: "Basline" is not the label of a variant or a point (did you mean "#
+        + #""Baseline"?)"#
     ),
     Refusal(
       "a baseline far from every label",
-      #"{"name": "x", "seeds": [0], "variants": [{"label": "A"}, {"label": "B", "set": {"steps": 9}}], "baseline": "control"}"#,
-      #"sweep.json: baseline: "control" is not the label of a variant or a point (labels are "A", "B")"#
+      #"{"name": "x", "seeds": [0], "variants": [{"label": "A"}, {"label": "B", "set": {"steps": "#
+        + #"9}}], "baseline": "control"}"#,
+      #"sweep.json: baseline: "control" is not the label of a variant or a point (labels are "A", "#
+        + #""B")"#
     ),
   ]
 
@@ -378,8 +446,10 @@ enum MalformedSweepCorpus {
         "sweep.json: seeds.count: must be at most 1000000 (a sweep's limit), got 1000000000000"),
       Refusal(
         "points times seeds beyond the limit",
-        #"{"name": "x", "seeds": {"count": 1000}, "axes": [{"key": "steps", "values": [\#(steps)]}]}"#,
-        "sweep.json: 2000 points × 1000 seeds is more than 1000000 runs (split the sweep into several)"
+        #"{"name": "x", "seeds": {"count": 1000}, "axes": [{"key": "steps", "values": "#
+          + #"[\#(steps)]}]}"#,
+        "sweep.json: 2000 points × 1000 seeds is more than 1000000 runs (split the sweep into "
+          + "several)"
       ),
     ]
   }()
