@@ -53,7 +53,9 @@ let package = Package(
     .testTarget(name: "MoEConfigTests", dependencies: ["MoEConfig"]),
     .testTarget(name: "MoETrainingTests", dependencies: ["MoETraining", "MoETestSupport"]),
     .testTarget(name: "MoEPlotsTests", dependencies: ["MoEPlots"]),
-    .testTarget(name: "CLITests", dependencies: ["stmoe-sweep", "MoETestSupport"]),
+    .testTarget(
+      name: "CLITests", dependencies: ["stmoe-sweep", "MoETestSupport"],
+      exclude: ["Help"]),  // expected `--help` texts, read by HelpSnapshotTests
     .testTarget(name: "MoESweepTests", dependencies: ["MoESweep", "MoETestSupport"]),
   ]
 )

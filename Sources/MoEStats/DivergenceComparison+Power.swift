@@ -27,7 +27,7 @@ extension DivergenceComparison {
     var power = 0.0
     for kA in 0...runsA where probabilityA[kA] > 0 {
       for kB in 0...runsB where probabilityB[kB] > 0 {
-        let test = try FisherExactTest(a: kA, b: runsA - kA, c: kB, d: runsB - kB)
+        let test = try FisherExactPValues(a: kA, b: runsA - kA, c: kB, d: runsB - kB)
         if isSignificant(test.twoSidedPValue, alpha) {
           power += probabilityA[kA] * probabilityB[kB]
         }

@@ -36,8 +36,8 @@ public enum DivergenceVerdict: String, Hashable, Sendable, CaseIterable {
 /// For several variants against one baseline, adjust the ``pValue``s with
 /// ``MultipleTesting/holmAdjusted(_:)`` before reading them against α.
 public struct DivergenceComparison: Hashable, Sendable {
-  /// The Fisher test of the two variants' table.
-  public let test: FisherExactTest
+  /// Fisher's exact test of the two variants' table.
+  public let fisher: FisherExactPValues
   /// Significance level.
   public let alpha: Double
   /// The smallest two-sided p any outcome could have with these run counts.
@@ -48,7 +48,7 @@ public struct DivergenceComparison: Hashable, Sendable {
   public let verdict: DivergenceVerdict
 
   /// Two-sided Fisher p-value of the observed table.
-  public var pValue: Double { test.twoSidedPValue }
+  public var pValue: Double { fisher.twoSidedPValue }
 
   /// Compares `divergedA` of `runsA` runs with `divergedB` of `runsB` runs.
   public init(
@@ -58,7 +58,7 @@ public struct DivergenceComparison: Hashable, Sendable {
     try Validation.events(divergedB, of: runsB, "divergedB", "runsB")
     try Validation.alpha(alpha)
     self.alpha = alpha
-    test = try FisherExactTest(
+    fisher = try FisherExactPValues(
       a: divergedA, b: runsA - divergedA, c: divergedB, d: runsB - divergedB)
     smallestAchievablePValue = try Self.smallestAchievablePValue(runsA: runsA, runsB: runsB)
     difference = try ProportionDifference(
@@ -67,7 +67,7 @@ public struct DivergenceComparison: Hashable, Sendable {
     let (more, less) = (divergedA * runsB, divergedB * runsA)
     if !Self.isSignificant(smallestAchievablePValue, alpha) {
       verdict = .notEnoughRuns
-    } else if !Self.isSignificant(test.twoSidedPValue, alpha) || more == less {
+    } else if !Self.isSignificant(fisher.twoSidedPValue, alpha) || more == less {
       verdict = .noSignificantDifference
     } else {
       verdict = more > less ? .aDivergesMore : .aDivergesLess
@@ -87,10 +87,10 @@ public struct DivergenceComparison: Hashable, Sendable {
   {
     try Validation.count(runsA, "runsA")
     try Validation.count(runsB, "runsB")
-    return try FisherExactTest(a: runsA, b: 0, c: 0, d: runsB).twoSidedPValue
+    return try FisherExactPValues(a: runsA, b: 0, c: 0, d: runsB).twoSidedPValue
   }
 
   static func isSignificant(_ p: Double, _ alpha: Double) -> Bool {
-    p <= alpha * (1 + FisherExactTest.relativeTolerance)
+    p <= alpha * (1 + FisherExactPValues.relativeTolerance)
   }
 }

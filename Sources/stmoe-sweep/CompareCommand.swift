@@ -10,9 +10,11 @@ struct CompareCommand: ParsableCommand {
     commandName: "compare",
     abstract: "Compare divergence rate and quality of two points of one sweep or of two sweeps.",
     discussion: """
-      A and B are DIR or DIR#LABEL: a sweep results directory and a point label (see
+      A and B are DIR or DIR#LABEL: a sweep results directory and a point label (see \
       summary.csv); without a label, that sweep's baseline point.
-      Example: stmoe-sweep compare 'results/zloss#routerZLossCoefficient=0' 'results/zloss#routerZLossCoefficient=0.001'
+
+      Example: stmoe-sweep compare 'results/zloss#routerZLossCoefficient=0' \
+      'results/zloss#routerZLossCoefficient=0.001'
       """)
 
   @Argument(help: "First point: DIR or DIR#LABEL.") var a: String
@@ -70,7 +72,7 @@ struct CompareCommand: ParsableCommand {
     case .noSignificantDifference:
       print("Verdict: no significant difference in divergence rate at α = \(alpha) (which is not evidence of equality).")
     }
-    if let welch = try WelchTTest(first.qualities, second.qualities) {
+    if let welch = try WelchTStatistic(first.qualities, second.qualities) {
       print(String(
         format: "Quality A − B: %+.4f nats; Welch t = %.3f, df = %.1f, p = %.4g", welch.meanDifference, welch.t,
         welch.degreesOfFreedom, welch.pValue))

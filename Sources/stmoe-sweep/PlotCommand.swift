@@ -10,25 +10,23 @@ struct PlotCommand: ParsableCommand {
     discussion: """
       Files, drawn from the finished runs (runs still missing are left out):
 
-      loss.svg: training loss per run against step (log scale), coloured per
-      point; ✕ where a run diverged (at its last finite loss), □ where a worker
-      crashed; the data's entropy floor dashed. More than 6 points: one panel
-      per point.
+      loss.svg: training loss per run against step (log scale), coloured per point; ✕ where a \
+      run diverged (at its last finite loss), □ where a worker crashed; the data's entropy \
+      floor dashed. More than 6 points: one panel per point.
 
-      stability-quality.svg: per point, divergence rate with its 95% Wilson
-      interval (x) against quality, −held-out cross-entropy, mean ± sd over
-      completed runs (y). Points whose runs all diverged sit in the "all
-      diverged" band; baseline points are black diamonds.
+      stability-quality.svg: per point, divergence rate with its 95% Wilson interval (x) \
+      against quality, −held-out cross-entropy, mean ± sd over completed runs (y). Points whose \
+      runs all diverged sit in the "all diverged" band; baseline points are black diamonds.
 
-      router-z-loss.svg: router z-loss over training, one panel per MoE layer,
-      one thin line per run coloured by model.routerZLossCoefficient (ST-MoE
-      Figure 7). Only when the sweep's points use two or more coefficients.
+      router-z-loss.svg: router z-loss over training, one panel per MoE layer, one thin line per \
+      run coloured by model.routerZLossCoefficient (ST-MoE Figure 7). Only when the sweep's \
+      points use two or more coefficients.
 
-      max-router-logit.svg: max router logit, same layout, coloured like
-      router-z-loss.svg when the coefficient varies, else per point.
+      max-router-logit.svg: max router logit, same layout, coloured like router-z-loss.svg when \
+      the coefficient varies, else per point.
 
-      Labels keep only what tells the points apart (summary.csv has the full
-      labels). Each file is written atomically; on an error nothing is written.
+      Labels keep only what tells the points apart (summary.csv has the full labels). Each file \
+      is written atomically; on an error nothing is written.
       """)
 
   @Argument(help: "A sweep results directory (results/<sweep name>).") var directory: String

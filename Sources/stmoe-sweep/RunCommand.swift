@@ -9,16 +9,17 @@ struct RunCommand: ParsableCommand {
     commandName: "run",
     abstract: "Run a sweep file's runs (skipping finished ones), then summarize.",
     discussion: """
-      Results go to results/<sweep name>/ (or --out): runs/<run id>/ per run, then runs.csv,
-      summary.csv and summary.md. Interrupt at any moment and run again: finished runs are
-      reused, the rest computed. --index and --shard run a part of the sweep, e.g. one Slurm
-      array task each (`stmoe-sweep slurm FILE` writes the job script); `summarize` then
-      aggregates.
+      Results go to results/<sweep name>/ (or --out): runs/<run id>/ per run, then runs.csv, \
+      summary.csv and summary.md. Interrupt at any moment and run again: finished runs are \
+      reused, the rest computed.
+
+      --index and --shard run a part of the sweep, e.g. one Slurm array task each \
+      (`stmoe-sweep slurm FILE` writes the job script); `summarize` then aggregates.
       """)
 
   @Argument(help: "The sweep file (JSON).") var file: String
   @Option(help: "Results directory (default: results/<sweep name>).") var out: String?
-  @Option(help: "Worker processes at once, each with 1 BLAS thread (default: one per core).")
+  @Option(help: "Worker processes at once, each with 1 BLAS thread; by default one per core.")
   var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
   @Option(help: "Run only the run with this index (see `plan`), e.g. $SLURM_ARRAY_TASK_ID.") var index: Int?
   @Option(help: "Run only share i of n (i/n, 0-based): runs i, i+n, i+2n, …") var shard: String?

@@ -8,7 +8,7 @@ struct StmoeSweep: ParsableCommand {
     commandName: "stmoe-sweep",
     abstract: "Training-stability sweeps of small sparse Mixture-of-Experts Transformers on the CPU.",
     discussion: """
-      Reproduces the stability study of ST-MoE (Zoph et al. 2022) at CPU scale: every run is a
+      Reproduces the stability study of ST-MoE (Zoph et al. 2022) at CPU scale: every run is a \
       real training of a sparse model with hand-written forward and backward passes.
       """,
     subcommands: [
@@ -17,10 +17,35 @@ struct StmoeSweep: ParsableCommand {
       SchemaCommand.self,
     ])
 
+  /// Parses the command line and runs the command.
+  ///
+  /// ArgumentParser prints the usage after every `ValidationError`. That helps when the command
+  /// line itself is wrong, which parsing and `validate()` find; an error thrown by `run()` is
+  /// about a file, a results directory or a run (a malformed sweep, a lock another sweep holds),
+  /// so it is printed alone, with exit code 1.
   static func main() {
     WorkerProcess.bindLifetimeToParentIfWorker()
     BLASCoreSelection.reexecuteIfNeeded()
     BLAS.threadCount = 1
-    main(nil)
+    var command: any ParsableCommand
+    do {
+      command = try parseAsRoot()
+    } catch {
+      exit(withError: error)
+    }
+    do {
+      try command.run()
+    } catch let error as ValidationError {
+      exit(withError: RefusedInput(message: error.message))
+    } catch {
+      exit(withError: error)
+    }
   }
+}
+
+/// Input refused for what it says rather than how the command line is written: printed as
+/// "Error: <message>" without the usage.
+struct RefusedInput: Error, CustomStringConvertible {
+  var message: String
+  var description: String { message }
 }

@@ -12,16 +12,18 @@ struct TablesCommand: ParsableCommand {
     abstract: "Run every study (reusing finished runs), summarize each, and write results/TABLES.md.",
     discussion: """
       Studies: \(StudyCatalog.studies.map(\.name).joined(separator: ", ")) (sweeps/<study>.json).
-      --no-run rebuilds the tables from the runs on disk only. --check changes nothing: it
-      rebuilds every table from the runs on disk and compares it byte for byte with the files,
-      and re-runs --verify-runs runs per study from scratch and compares them byte for byte
-      with the committed ones (same machine kind, same OpenBLAS kernel); it exits 1 on any
+
+      --no-run rebuilds the tables from the runs on disk only. --check changes nothing: it \
+      rebuilds every table from the runs on disk and compares it byte for byte with the files, \
+      and re-runs --verify-runs runs per study from scratch and compares them byte for byte \
+      with the committed ones (same machine kind, same OpenBLAS kernel); it exits 1 on any \
       difference.
       """)
 
   @Option(help: "Directory of the study sweep files.") var sweeps = "sweeps"
   @Option(help: "Results root.") var results = "results"
-  @Option(help: "Workers at once (default: one per core).") var jobs = ProcessInfo.processInfo.activeProcessorCount
+  @Option(help: "Worker processes at once; by default one per core.")
+  var jobs = ProcessInfo.processInfo.activeProcessorCount
   @Option(help: "Only these studies (repeatable).") var only: [String] = []
   @Flag(help: "Do not run anything; rebuild the tables from the runs on disk.") var noRun = false
   @Flag(help: "Verify the committed tables and a sample of runs; write nothing.") var check = false

@@ -10,7 +10,7 @@ struct TrainCommand: ParsableCommand {
     commandName: "train",
     abstract: "Train one model and write its resolved config, metrics CSV and result JSON.",
     discussion: """
-      A run that diverges is a result, not an error: it ends with status "diverged", the step
+      A run that diverges is a result, not an error: it ends with status "diverged", the step \
       and the reason, and exit code 0. Files are written atomically; result.json comes last.
       """)
 

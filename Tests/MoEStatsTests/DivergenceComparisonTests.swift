@@ -61,7 +61,7 @@ struct VerdictCase: Sendable, CustomTestStringConvertible {
         var smallest = 1.0
         for kA in 0...nA {
           for kB in 0...nB {
-            let test = try FisherExactTest(a: kA, b: nA - kA, c: kB, d: nB - kB)
+            let test = try FisherExactPValues(a: kA, b: nA - kA, c: kB, d: nB - kB)
             smallest = min(smallest, test.twoSidedPValue)
           }
         }

@@ -188,17 +188,18 @@ import Testing
     #expect(noVariants.baselineLabel == "steps=5")
   }
 
-  @Test func theSpecKeepsWhatTheFileSaid() throws {
-    let spec = try SweepSpec.load(from: Data(Self.zloss.utf8), file: "zloss.json")
-    #expect(spec.file == "zloss.json" && spec.name == "zloss" && spec.description == "")
-    #expect(spec.variants.map(\.label) == ["Baseline", "Remove GEGLU"])
-    #expect(
-      spec.variants[1].settings == [SweepSetting(keyPath: "model.feedForward", value: "relu")])
-    #expect(spec.axes.map(\.isZip) == [false, true])
-    #expect(spec.axes.map(\.count) == [3, 2])
-    #expect(spec.baseline == nil && spec.base == RunConfig())
-    let plan = try SweepPlan(spec)
-    #expect(plan.name == "zloss" && plan.spec == spec)
+  @Test func theDefinitionKeepsWhatTheFileSaid() throws {
+    let definition = try SweepDefinition.load(from: Data(Self.zloss.utf8), file: "zloss.json")
+    #expect(definition.file == "zloss.json" && definition.name == "zloss")
+    #expect(definition.description == "")
+    #expect(definition.variants.map(\.label) == ["Baseline", "Remove GEGLU"])
+    let relu = SweepSetting(keyPath: "model.feedForward", value: "relu")
+    #expect(definition.variants[1].settings == [relu])
+    #expect(definition.axes.map(\.isZip) == [false, true])
+    #expect(definition.axes.map(\.count) == [3, 2])
+    #expect(definition.baseline == nil && definition.base == RunConfig())
+    let plan = try SweepPlan(definition)
+    #expect(plan.name == "zloss" && plan.definition == definition)
   }
 
   @Test func theExampleFileLoadsFromDisk() throws {

@@ -30,7 +30,7 @@ struct LearningRateSensitivityTests {
   /// ℓ* = 2.386294; sensitivity = (0.386294 + 0 + 0.386294)/3 = 0.257530.
   /// Variant B: every rate gives 1.5 → sensitivity 0, best rate the first of the ties (0.1).
   @Test func handComputedCase() throws {
-    let plan = try SweepPlan(SweepSpec.load(from: Data(Self.sweep.utf8)))
+    let plan = try SweepPlan(SweepDefinition.load(from: Data(Self.sweep.utf8)))
     var results: [String: RunResult] = [:]
     let a: [[(RunStatus, Double?)]] = [
       [(.completed, 3.0), (.completed, 3.2)], [(.completed, 2.0), (.diverged, nil)], [(.diverged, nil), (.diverged, nil)],
@@ -55,7 +55,7 @@ struct LearningRateSensitivityTests {
   }
 
   @Test func absentWithoutALearningRateAxis() throws {
-    let plan = try SweepPlan(SweepSpec.load(from: Data(#"{"name": "x", "seeds": [0]}"#.utf8)))
+    let plan = try SweepPlan(SweepDefinition.load(from: Data(#"{"name": "x", "seeds": [0]}"#.utf8)))
     #expect(LearningRateSensitivity(plan: plan, results: [:]) == nil)
   }
 }

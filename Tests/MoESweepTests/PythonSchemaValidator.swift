@@ -4,11 +4,26 @@ import Testing
 /// Validates JSON documents against a JSON Schema with python3's `jsonschema` package
 /// (Draft202012Validator), an implementation independent of this code base.
 enum PythonSchemaValidator {
+  /// One way a document fails the schema.
+  struct Violation: Hashable, CustomStringConvertible {
+    /// Where, written as the loader writes key paths (`axes[0].values[2]`; "" for the whole
+    /// document).
+    var path: String
+    var message: String
+
+    var description: String { "\(path.isEmpty ? "(document)" : path): \(message)" }
+  }
+
   /// Reads the schema file (argv[1]) and a file holding a JSON list of document texts
-  /// (argv[2]); prints, per document, the list of its errors as `path: message`.
+  /// (argv[2]); prints, per document, the sorted list of its violations as [path, message].
   static let script = """
     import json, sys
     import jsonschema
+    def key_path(components):
+        text = ""
+        for c in components:
+            text += f"[{c}]" if isinstance(c, int) else (f".{c}" if text else c)
+        return text
     with open(sys.argv[1]) as f:
         schema = json.load(f)
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -18,7 +33,7 @@ enum PythonSchemaValidator {
         documents = json.load(f)
     for text in documents:
         errors = validator.iter_errors(json.loads(text))
-        report.append(sorted("/".join(map(str, e.absolute_path)) + ": " + e.message for e in errors))
+        report.append(sorted([key_path(e.absolute_path), e.message] for e in errors))
     print(json.dumps(report))
     """
 
@@ -26,11 +41,11 @@ enum PythonSchemaValidator {
     var description: String
   }
 
-  /// The schema errors of each document (empty when valid), in order.
+  /// The schema violations of each document (empty when valid), in order.
   ///
   /// Throws ``Unavailable`` when python3 or its `jsonschema` package is missing, saying how to
   /// install it.
-  static func errors(of documents: [String], schema: URL) throws -> [[String]] {
+  static func errors(of documents: [String], schema: URL) throws -> [[Violation]] {
     let input = FileManager.default.temporaryDirectory
       .appendingPathComponent("stmoe-schema-documents-\(UUID()).json")
     try JSONSerialization.data(withJSONObject: documents).write(to: input)
@@ -43,11 +58,12 @@ enum PythonSchemaValidator {
       }
       throw Unavailable(description: "python3 failed (status \(status)): \(errorOutput)")
     }
-    guard let report = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String]]
+    guard let report = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[[String]]],
+      report.allSatisfy({ $0.allSatisfy { $0.count == 2 } })
     else {
       throw Unavailable(description: "unexpected output from python3: \(output)")
     }
-    return report
+    return report.map { $0.map { Violation(path: $0[0], message: $0[1]) } }
   }
 
   private static func runPython(_ arguments: [String]) throws -> (Int32, String, String) {

@@ -7,7 +7,7 @@ import Testing
 enum SweepFixtures {
   /// The plan of `json`, read as if from `sweep.json`.
   static func plan(_ json: String) throws -> SweepPlan {
-    try SweepPlan(SweepSpec.load(from: Data(json.utf8), file: "sweep.json"))
+    try SweepPlan(SweepDefinition.load(from: Data(json.utf8), file: "sweep.json"))
   }
 
   /// The full error text (`sweep.json: key.path: message (suggestion)`), or a note that the

@@ -30,7 +30,7 @@ struct TablesDocumentTests {
   }
 
   @Test func agreementColumns() throws {
-    let plan = try SweepPlan(SweepSpec.load(from: Data(Self.sweep.utf8)))
+    let plan = try SweepPlan(SweepDefinition.load(from: Data(Self.sweep.utf8)))
     var results: [String: RunResult] = [:]
     for run in plan.runs {
       // Baseline: seeds 0–5 diverge, quality −3.0/−3.2 on the rest; clipping: none diverges,

@@ -23,7 +23,7 @@ extension SweepPlan {
     let full = points.map(\.label)
     guard points.count > 1 else { return full }
     let showsVariant = Set(points.map(\.variantLabel)).count > 1
-    let names = SweepExpansion.axisNames(spec.axes)
+    let names = SweepExpansion.axisNames(definition.axes)
     let keyPaths = points[0].axisValues.map(\.keyPath)
     var kept: [String] = []
     for keyPath in keyPaths {

@@ -27,7 +27,7 @@ public struct VariantStatistics: Sendable {
   /// Against the baseline (nil for the baseline itself or when undefined).
   public var divergenceComparison: DivergenceComparison?
   public var holmPValue: Double?
-  public var welch: WelchTTest?
+  public var welch: WelchTStatistic?
   public var qualityDifference: Double?
 
   /// `results` holds one entry per planned seed (nil where the run has no result yet).
@@ -50,7 +50,7 @@ public struct VariantStatistics: Sendable {
       divergenceComparison = try DivergenceComparison(
         divergedA: diverged, runsA: finished, divergedB: baseline.diverged, runsB: baseline.finished)
     }
-    welch = try WelchTTest(qualities, baseline.qualities)
+    welch = try WelchTStatistic(qualities, baseline.qualities)
     if let mine = quality?.mean, let theirs = baseline.quality?.mean { qualityDifference = mine - theirs }
   }
 

@@ -1,4 +1,5 @@
-/// Welch's two-sample t-test (unequal variances) for mean(A) − mean(B).
+/// Welch's two-sample t-test (unequal variances) for mean(A) − mean(B): the t statistic, its
+/// degrees of freedom and its two-sided p-value.
 ///
 /// With means x̄A, x̄B, variances sA², sB² (divisor n − 1) and vA = sA²/nA, vB = sB²/nB:
 ///
@@ -16,7 +17,7 @@
 /// One constant group is fine: ν reduces to n − 1 of the other group. Non-finite samples throw
 /// ``StatisticsError/invalidArgument(_:)``; samples so large that the variance overflows throw
 /// ``StatisticsError/nonFiniteResult(function:)``.
-public struct WelchTTest: Hashable, Sendable {
+public struct WelchTStatistic: Hashable, Sendable {
   /// Mean of A minus mean of B.
   public let meanDifference: Double
   /// Standard error √(sA²/nA + sB²/nB) of the difference.

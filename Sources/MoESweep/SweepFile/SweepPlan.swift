@@ -26,7 +26,7 @@ import MoETraining
 /// Creating a plan trains nothing and touches no files.
 public struct SweepPlan: Sendable {
   /// The checked file the plan was expanded from.
-  public let spec: SweepSpec
+  public let definition: SweepDefinition
   /// The label of the baseline: a variant's or a point's (see ``baselinePoint(for:)``).
   public let baselineLabel: String
   /// Every point, in expansion order.
@@ -39,28 +39,28 @@ public struct SweepPlan: Sendable {
   public static let maximumRunCount = 1_000_000
 
   /// The sweep's name; its results go to `results/<name>/`.
-  public var name: String { spec.name }
+  public var name: String { definition.name }
   /// "" when the file has none.
-  public var description: String { spec.description }
+  public var description: String { definition.description }
   /// Every seed, in order; each point runs once per seed.
-  public var seeds: [Int] { spec.seeds }
+  public var seeds: [Int] { definition.seeds }
 
-  /// Expands and checks a loaded spec; errors name the spec's file.
-  public init(_ spec: SweepSpec) throws(ConfigError) {
+  /// Expands and checks a loaded definition; errors name the definition's file.
+  public init(_ definition: SweepDefinition) throws(ConfigError) {
     do throws(ConfigError) {
-      let expansion = try SweepExpansion(spec)
-      self.spec = spec
+      let expansion = try SweepExpansion(definition)
+      self.definition = definition
       points = expansion.points
       runs = expansion.runs
-      (baselineLabel, baselineScope) = try Self.baseline(of: spec, points: points)
+      (baselineLabel, baselineScope) = try Self.baseline(of: definition, points: points)
     } catch {
-      throw spec.file.map(error.inFile) ?? error
+      throw definition.file.map(error.inFile) ?? error
     }
   }
 
   /// Loads, expands and checks a sweep file.
   public init(contentsOfFile path: String) throws(ConfigError) {
-    try self.init(SweepSpec.load(contentsOfFile: path))
+    try self.init(SweepDefinition.load(contentsOfFile: path))
   }
 
   /// The runs of one shard when the sweep is split across `shardCount` workers, round-robin:
@@ -83,7 +83,7 @@ public struct SweepPlan: Sendable {
     case .point(let index):
       return points[index]
     case .variant(let variant):
-      let perVariant = points.count / spec.variants.count
+      let perVariant = points.count / definition.variants.count
       return points[variant * perVariant + point.index % perVariant]
     }
   }
@@ -100,25 +100,26 @@ public struct SweepPlan: Sendable {
   }
 
   /// The file's `baseline`, else the first variant, else the first point.
-  private static func baseline(of spec: SweepSpec, points: [SweepPoint]) throws(ConfigError)
-    -> (String, BaselineScope)
+  private static func baseline(of definition: SweepDefinition, points: [SweepPoint])
+    throws(ConfigError) -> (String, BaselineScope)
   {
-    guard let label = spec.baseline else {
-      if let first = spec.variants.first { return (first.label, .variant(0)) }
+    guard let label = definition.baseline else {
+      if let first = definition.variants.first { return (first.label, .variant(0)) }
       return (points[0].label, .point(0))
     }
     if let point = points.firstIndex(where: { $0.label == label }) {
       return (label, .point(point))
     }
-    if let variant = spec.variants.firstIndex(where: { $0.label == label }) {
+    if let variant = definition.variants.firstIndex(where: { $0.label == label }) {
       return (label, .variant(variant))
     }
-    let labels = spec.variants.map(\.label) + points.map(\.label)
+    let labels = definition.variants.map(\.label) + points.map(\.label)
     let suggestion: String
     if let nearest = NameSuggestion.nearest(to: label, in: labels) {
       suggestion = "did you mean \(quoted(nearest))?"
     } else {
-      let named = spec.variants.isEmpty ? points.map(\.label) : spec.variants.map(\.label)
+      let named =
+        definition.variants.isEmpty ? points.map(\.label) : definition.variants.map(\.label)
       suggestion =
         named.count <= 8
         ? "labels are " + named.map(quoted).joined(separator: ", ")

@@ -4,7 +4,7 @@ import MoETraining
 
 /// A sweep file, parsed and checked for structure; ``SweepPlan`` expands it into runs.
 ///
-/// Read-only outside this module: a spec only comes from a checked file.
+/// Read-only outside this module: a definition only comes from a checked file.
 ///
 /// A sweep file is strict JSON (every key optional unless marked required):
 ///
@@ -48,13 +48,15 @@ import MoETraining
 ///   of every run's identity, and the same for all runs of the sweep).
 /// - `$schema`: ignored; lets editors find `sweeps/sweep.schema.json`.
 ///
+/// No value is `null`: a key is written with a value of its type, or left out for its default.
+///
 /// Variants and axes may set any leaf key path of `RunConfig` except `seed` and
 /// `divergence.*`; a whole section (`model`) is not a value. ``SweepSchema`` lists them.
 ///
 /// Loading checks everything that can be checked without building run configs; errors name the
 /// file, the key path in the sweep file and, where one exists, the nearest valid name.
-public struct SweepSpec: Hashable, Sendable {
-  /// The file the spec was read from, for error messages; nil when read from memory.
+public struct SweepDefinition: Hashable, Sendable {
+  /// The file the definition was read from, for error messages; nil when read from memory.
   public internal(set) var file: String?
   public internal(set) var name: String
   /// "" when the file has none.
@@ -74,7 +76,7 @@ public struct SweepSpec: Hashable, Sendable {
   public internal(set) var divergence: DivergenceConfig
 
   /// Reads and checks a sweep file.
-  public static func load(contentsOfFile path: String) throws(ConfigError) -> SweepSpec {
+  public static func load(contentsOfFile path: String) throws(ConfigError) -> SweepDefinition {
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -86,7 +88,9 @@ public struct SweepSpec: Hashable, Sendable {
   }
 
   /// Parses and checks a sweep file's contents; `file` names it in errors.
-  public static func load(from data: Data, file: String? = nil) throws(ConfigError) -> SweepSpec {
+  public static func load(from data: Data, file: String? = nil) throws(ConfigError)
+    -> SweepDefinition
+  {
     let value: JSONValue
     do throws(ConfigError) {
       value = try JSONValue(parsing: data)
@@ -98,13 +102,13 @@ public struct SweepSpec: Hashable, Sendable {
 
   /// Checks an already parsed sweep file.
   public static func load(from value: JSONValue, file: String? = nil) throws(ConfigError)
-    -> SweepSpec
+    -> SweepDefinition
   {
     do throws(ConfigError) {
-      let written = try ConfigDecoder.decode(SweepFile.self, from: value)
-      var spec = try SweepSpec(checking: written)
-      spec.file = file
-      return spec
+      let written = try SweepFile.decode(value)
+      var definition = try SweepDefinition(checking: written)
+      definition.file = file
+      return definition
     } catch {
       throw file.map(error.inFile) ?? error
     }

@@ -1,4 +1,4 @@
-/// Fisher's exact test for a 2×2 table `[[a, b], [c, d]]`.
+/// The p-values of Fisher's exact test for a 2×2 table `[[a, b], [c, d]]`.
 ///
 /// Rows are the two variants, columns the outcome: variant A had `a` diverged and `b` healthy runs,
 /// variant B `c` diverged and `d` healthy. Conditioning on all margins, X = a is hypergeometric:
@@ -14,7 +14,7 @@
 ///
 /// A table with an empty row or column has only one possible outcome, so every p-value is 1.
 /// Negative entries, or a total above `UInt32.max`, throw ``StatisticsError/invalidArgument(_:)``.
-public struct FisherExactTest: Hashable, Sendable {
+public struct FisherExactPValues: Hashable, Sendable {
   /// Which alternative hypothesis a p-value is for.
   public enum Alternative: String, Hashable, Sendable, CaseIterable {
     /// The odds ratio differs from 1 in either direction.

@@ -1,7 +1,7 @@
 import MoEConfig
 
 /// Checking the `axes` section: shapes, keys, values, zips.
-extension SweepSpec {
+extension SweepDefinition {
   static func checkedAxes(_ written: [SweepFile.Axis]?) throws(ConfigError) -> [SweepAxis] {
     guard let written else { return [] }
     guard !written.isEmpty else {

@@ -14,12 +14,12 @@ struct SweepExpansion {
     var isShared: Bool
   }
 
-  init(_ spec: SweepSpec) throws(ConfigError) {
-    let variants: [SweepVariant?] = spec.variants.isEmpty ? [nil] : spec.variants
-    let counts = spec.axes.map(\.count)
-    try Self.checkSize(variants: variants.count, axisCounts: counts, seeds: spec.seeds.count)
-    let names = Self.axisNames(spec.axes)
-    let baseTree = Self.tree(of: spec.base)
+  init(_ definition: SweepDefinition) throws(ConfigError) {
+    let variants: [SweepVariant?] = definition.variants.isEmpty ? [nil] : definition.variants
+    let counts = definition.axes.map(\.count)
+    try Self.checkSize(variants: variants.count, axisCounts: counts, seeds: definition.seeds.count)
+    let names = Self.axisNames(definition.axes)
+    let baseTree = Self.tree(of: definition.base)
     var configs: [RunConfig] = []
     var pointOfConfig: [RunConfig: Int] = [:]
     var pointOfLabel: [String: Int] = [:]
@@ -27,13 +27,13 @@ struct SweepExpansion {
       for positions in Self.grid(counts) {
         let (point, settings) = Self.point(
           index: points.count, variant: variant, at: variantIndex, positions: positions,
-          of: variants.count, in: spec, names: names)
-        let fallback = Self.location(of: point, in: spec)
+          of: variants.count, in: definition, names: names)
+        let fallback = Self.location(of: point, in: definition)
         let config = try Self.resolve(
-          point, settings: settings, over: baseTree, spec: spec, fallback: fallback)
+          point, settings: settings, over: baseTree, definition: definition, fallback: fallback)
         if let earlier = pointOfConfig[config] {
           throw ConfigError(
-            keyPath: Self.difference(between: points[earlier], and: point, in: spec),
+            keyPath: Self.difference(between: points[earlier], and: point, in: definition),
             "point \(quoted(point.label)) resolves to the same run config as point "
               + quoted(points[earlier].label),
             suggestion: "each of its runs would repeat one; remove it or change what it sets")
@@ -56,7 +56,7 @@ struct SweepExpansion {
       guard case .object(var members) = Self.tree(of: configs[point.index]) else {
         preconditionFailure("a RunConfig encodes as an object")
       }
-      for seed in spec.seeds {
+      for seed in definition.seeds {
         var config = configs[point.index]
         config.seed = seed
         members["seed"] = .integer(seed)
@@ -81,16 +81,16 @@ struct SweepExpansion {
   /// apply: the variant's, then one per axis key.
   private static func point(
     index: Int, variant: SweepVariant?, at variantIndex: Int, positions: [Int],
-    of variantCount: Int, in spec: SweepSpec, names: [String: String]
+    of variantCount: Int, in definition: SweepDefinition, names: [String: String]
   ) -> (SweepPoint, [LocatedSetting]) {
-    let perVariant = spec.axes.map(\.count).reduce(1, *)
+    let perVariant = definition.axes.map(\.count).reduce(1, *)
     var settings = (variant?.settings ?? []).map { setting in
       LocatedSetting(
         setting: setting, location: "variants[\(variantIndex)].set.\(setting.keyPath)",
         isShared: perVariant > 1)
     }
     var axisValues: [SweepSetting] = []
-    for (axisIndex, axis) in spec.axes.enumerated() {
+    for (axisIndex, axis) in definition.axes.enumerated() {
       let position = positions[axisIndex]
       for (column, setting) in axis.settings(at: position).enumerated() {
         settings.append(
@@ -118,8 +118,8 @@ struct SweepExpansion {
   /// Otherwise the point is named, at the latest setting without which the point would not
   /// fail this way (its *culprit*), else at `fallback`.
   private static func resolve(
-    _ point: SweepPoint, settings: [LocatedSetting], over baseTree: JSONValue, spec: SweepSpec,
-    fallback: String
+    _ point: SweepPoint, settings: [LocatedSetting], over baseTree: JSONValue,
+    definition: SweepDefinition, fallback: String
   ) throws(ConfigError) -> RunConfig {
     var config: RunConfig
     switch decodedConfig(settings, over: baseTree) {
@@ -144,7 +144,7 @@ struct SweepExpansion {
         keyPath: culprit.map { settings[$0].location } ?? fallback,
         "point \(quoted(point.label)) is invalid: \(detail)", suggestion: error.suggestion)
     }
-    config.divergence = spec.divergence
+    config.divergence = definition.divergence
     return config
   }
 
@@ -166,22 +166,22 @@ struct SweepExpansion {
 
   /// Where a point is written when no single value is to blame: its variant, else the axes,
   /// else the base.
-  private static func location(of point: SweepPoint, in spec: SweepSpec) -> String {
+  private static func location(of point: SweepPoint, in definition: SweepDefinition) -> String {
     if let variant = point.variantIndex { return "variants[\(variant)]" }
-    return spec.axes.isEmpty ? "base" : "axes"
+    return definition.axes.isEmpty ? "base" : "axes"
   }
 
   /// Where two points first differ: the later one's variant, else its first differing axis
   /// value.
   private static func difference(
-    between earlier: SweepPoint, and later: SweepPoint, in spec: SweepSpec
+    between earlier: SweepPoint, and later: SweepPoint, in definition: SweepDefinition
   ) -> String {
     if let variant = later.variantIndex, variant != earlier.variantIndex {
       return "variants[\(variant)]"
     }
     for (axis, position) in later.axisPositions.enumerated()
     where position != earlier.axisPositions[axis] {
-      return spec.axes[axis].location(ofAxis: axis, column: 0, position: position)
+      return definition.axes[axis].location(ofAxis: axis, column: 0, position: position)
     }
     return "axes"
   }

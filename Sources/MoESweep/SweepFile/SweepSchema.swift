@@ -6,11 +6,14 @@ import MoEConfig
 ///
 /// Committed as `sweeps/sweep.schema.json` (`stmoe-sweep schema > sweeps/sweep.schema.json`);
 /// a test keeps the file equal to ``text``. Every object has `additionalProperties: false`.
-/// What the schema checks: keys everywhere, JSON types, choices, `name`'s pattern, variant `set`
-/// keys and axis keys (enums of the settable key paths) and the type of every value they set,
-/// non-empty lists, distinct axis values and seeds, non-negative seeds. What only the loader
-/// checks: zip lengths, keys set twice, unique labels, `baseline` naming a label, and
-/// everything about resolved run configs (`validate()` and duplicate points).
+/// What the schema checks: keys everywhere, JSON types (so no `null` anywhere), choices,
+/// `name`'s pattern, variant `set` keys and axis keys (enums of the settable key paths) and the
+/// type of every value they set, non-empty lists, distinct axis values and seeds, non-negative
+/// seeds, at most ``SweepPlan/maximumRunCount`` seeds. What only the loader checks: zip lengths,
+/// keys set twice, unique labels, labels' spaces and control characters, `baseline` naming a
+/// label, the number of runs (points × seeds), and everything about resolved run configs
+/// (`validate()` and duplicate points). `SchemaTests` holds the two to the same verdict on
+/// every malformed file of the test corpus and lists these exceptions with their reasons.
 public enum SweepSchema {
   /// The schema as a JSON value.
   public static func document(catalog: ConfigKeyCatalog = .runConfig) -> JSONValue {
@@ -110,15 +113,17 @@ public enum SweepSchema {
     "description": "A list of distinct seeds, or count seeds from start (default 0).",
     "oneOf": [
       [
-        "type": "array", "minItems": 1, "uniqueItems": true,
-        "items": ["type": "integer", "minimum": 0],
+        "type": "array", "minItems": 1, "maxItems": .integer(SweepPlan.maximumRunCount),
+        "uniqueItems": true, "items": ["type": "integer", "minimum": 0],
       ],
       [
         "type": "object",
         "additionalProperties": false,
         "required": ["count"],
         "properties": [
-          "count": ["type": "integer", "minimum": 1],
+          "count": [
+            "type": "integer", "minimum": 1, "maximum": .integer(SweepPlan.maximumRunCount),
+          ],
           "start": ["type": "integer", "minimum": 0, "default": 0],
         ],
       ],

@@ -3,7 +3,7 @@ import MoETraining
 
 /// The checks a sweep file passes on loading, section by section in file order; the first
 /// refusal is thrown, at the key path where the file went wrong.
-extension SweepSpec {
+extension SweepDefinition {
   init(checking written: SweepFile) throws(ConfigError) {
     name = try Self.checkedName(written.name)
     description = written.description ?? ""
