@@ -68,7 +68,7 @@ extension SweepPlan {
   public func labels(keepingAxis keyPath: String) -> [String] {
     let showsVariant = Set(points.map(\.variantLabel)).count > 1
     let isAxis = Set(points.map { $0.axisValue(keyPath) }).count > 1
-    let name = SweepExpansion.axisNames(spec.axes)[keyPath] ?? keyPath
+    let name = SweepExpansion.axisNames(definition.axes)[keyPath] ?? keyPath
     let labels = points.map { point -> String in
       var parts = showsVariant ? [point.variantLabel ?? ""] : []
       if isAxis, let value = point.axisValue(keyPath) {
