@@ -87,7 +87,8 @@ struct TrainerTests {
     let trainer = try Trainer(config: config)
     var result = trainer.run()
     result.divergence = DivergenceVerdict(step: 3, reason: .nonfinite, loss: .nan)
-    let directory = RunDirectory(FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID())"))
+    let directory = RunDirectory(
+      FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID())"))
     defer { try? FileManager.default.removeItem(at: directory.url) }
     try directory.writeConfig(config)
     try directory.writeMetrics(trainer.metrics)
@@ -101,13 +102,30 @@ struct TrainerTests {
     #expect(csv.split(separator: "\n").count == trainer.metrics.rows.count + 1)
   }
 
+  /// A config built in code is checked like a file, once, with the key path of what is wrong;
+  /// `RunConfig.validate()` alone checks only its own level (the decoder checks each section).
   @Test func impossibleConfigIsRefusedWithItsKeyPath() {
+    func refusedKey(_ config: RunConfig) -> String? {
+      do throws(ConfigError) {
+        _ = try CheckedRunConfig(checking: config)
+        return nil
+      } catch {
+        return error.keyPath
+      }
+    }
     var config = smallRunConfig()
     config.model.headCount = 5
     #expect(throws: ConfigError.self) { try Trainer(config: config) }
-    #expect(config.validationError?.keyPath == "model.headCount")
+    #expect(refusedKey(config) == "model.headCount")
+    #expect(config.validationError == nil)
     config = smallRunConfig()
     config.schedule.learningRate = -1
-    #expect(config.validationError?.keyPath == "schedule.learningRate")
+    #expect(refusedKey(config) == "schedule.learningRate")
+    config = smallRunConfig()
+    config.data.kind = .bytes
+    config.data.textPath = "/dev/null"
+    #expect(refusedKey(config) == "model.vocabSize")
+    #expect(config.validationError?.keyPath == "model.vocabSize")
+    #expect(refusedKey(smallRunConfig()) == nil)
   }
 }
