@@ -92,6 +92,16 @@ struct RunCommand: ParsableCommand {
     try results.summarize()
     print("wrote \(results.directory.path)/{runs.csv,summary.csv,summary.md}")
   }
+
+  /// The command line that parses to this command (its flags as the library spells them).
+  var invocation: RunInvocation {
+    var selection = RunInvocation.Selection.all
+    if let index { selection = .index(.value(index)) }
+    if let shard, let (i, n) = try? parseShard(shard) { selection = .shard(i, of: n) }
+    return RunInvocation(
+      sweepFile: .value(file), out: out, selection: selection, jobs: jobs,
+      retryCrashed: retryCrashed)
+  }
 }
 
 /// Sweep progress for people: one self-overwriting line on a terminal (runs done / total,

@@ -128,4 +128,38 @@ struct TrainerTests {
     #expect(config.validationError?.keyPath == "model.vocabSize")
     #expect(refusedKey(smallRunConfig()) == nil)
   }
+
+  /// The worker's side of the run protocol: config, metrics and result in the directory, the
+  /// result returned is the one written, and the config reads back as the one trained.
+  @Test func trainingIntoADirectoryWritesTheRunRecord() throws {
+    var config = smallRunConfig()
+    config.steps = 6
+    config.logEvery = 2
+    let checked = try CheckedRunConfig(checking: config)
+    let directory = RunDirectory(
+      FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID())"))
+    defer { try? FileManager.default.removeItem(at: directory.url) }
+    var steps: [Int] = []
+    let result = try directory.train(checked) { steps.append($0.step) }
+    #expect(steps == Array(1...6))
+    #expect(try directory.readResult() == result)
+    #expect(result.configHash == checked.configHash)
+    let written = try ConfigDecoder.decode(RunConfig.self, contentsOfFile: directory.configURL.path)
+    #expect(written == config)
+    let rows = try String(contentsOf: directory.metricsURL, encoding: .utf8).split(separator: "\n")
+    #expect(rows.count == 1 + 4)  // header; steps 0, 2, 4 and the last, 5
+  }
+
+  /// A run that cannot be built (its text file does not exist) writes nothing.
+  @Test func aRunThatCannotBeBuiltWritesNothing() throws {
+    var config = smallRunConfig()
+    config.model.vocabSize = 256
+    config.data.kind = .bytes
+    config.data.textPath = "/nonexistent/corpus.txt"
+    let checked = try CheckedRunConfig(checking: config)
+    let directory = RunDirectory(
+      FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID())"))
+    #expect(throws: ConfigError.self) { try directory.train(checked) }
+    #expect(!FileManager.default.fileExists(atPath: directory.url.path))
+  }
 }

@@ -16,7 +16,9 @@ public struct SweepResults: Sendable {
     guard FileManager.default.fileExists(atPath: sweepFileURL.path) else {
       throw ConfigError(
         keyPath: "", "\(directory.path) holds no sweep.json: it is not a sweep results directory",
-        suggestion: "run `stmoe-sweep run FILE --out \(directory.path)` first")
+        suggestion: "run `"
+          + RunInvocation(sweepFile: .value("FILE"), out: directory.path)
+          .shellCommand(executable: "stmoe-sweep") + "` first")
     }
     return try SweepPlan(contentsOfFile: sweepFileURL.path)
   }
@@ -31,7 +33,7 @@ public struct SweepResults: Sendable {
       throw ConfigError(
         keyPath: "name",
         "\(directory.path) holds results of sweep \"\(existing.name)\", not \"\(plan.name)\"",
-        suggestion: "choose another --out directory")
+        suggestion: "choose another results directory")
     }
     try AtomicFile.write(data, to: sweepFileURL)
   }

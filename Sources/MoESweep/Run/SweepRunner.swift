@@ -182,10 +182,8 @@ public final class SweepRunner {
     var environment = ProcessInfo.processInfo.environment
     environment[WorkerProcess.parentVariable] = String(getpid())
     environment["OPENBLAS_NUM_THREADS"] = "1"
-    let arguments = options.launcher + [
-      options.executable, "train", "--config", runDirectory.configURL.path, "--out", runDirectory.url.path,
-      "--threads", "1",
-    ]
+    let arguments =
+      options.launcher + [options.executable] + TrainInvocation.worker(for: runDirectory).arguments
     return try WorkerProcess.spawn(
       arguments: arguments, environment: environment,
       stdout: runDirectory.url.appendingPathComponent("stdout.log").path,
