@@ -81,16 +81,8 @@ struct SlurmCommand: ParsableCommand {
     }
     let contents = try Data(contentsOf: URL(fileURLWithPath: file))
     let results = SweepResults(URL(fileURLWithPath: out ?? "results/\(plan.name)").standardizedFileURL)
-    if FileManager.default.fileExists(atPath: results.sweepFileURL.path) {
-      let existing: SweepPlan
-      do throws(ConfigError) { existing = try results.plan() } catch {
-        throw ValidationError(error.description + "\nNothing was written.")
-      }
-      guard existing.name == plan.name else {
-        throw ValidationError(
-          "\(results.directory.path) holds results of sweep \"\(existing.name)\", not \"\(plan.name)\": "
-            + "choose another --out directory. Nothing was written.")
-      }
+    do throws(ConfigError) { try results.checkHoldsSweep(named: plan.name) } catch {
+      throw ValidationError(error.description + "\nNothing was written.")
     }
     let options = invocation.options
     let jobs = SlurmJobScripts(

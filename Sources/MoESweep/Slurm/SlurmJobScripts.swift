@@ -163,15 +163,14 @@ public struct SlurmJobScripts: Sendable {
       ? nil : (summarizeURL, common.summarizeScript(recipe: recipe, command: summarizeCommand))
   }
 
-  /// The runs of `plan` without a `result.json` in `results` (and, with `retryCrashed`, those
-  /// whose result is `crashed`), in index order.
+  /// The runs of `plan` that are pending in `results` (see ``RunState``: no result yet, or,
+  /// with `retryCrashed`, a crash), in index order.
   public static func unfinishedRuns(of plan: SweepPlan, in results: SweepResults, retryCrashed: Bool)
     -> [PlannedRun]
   {
     plan.runs.filter { run in
       let directory = results.runDirectory(id: run.id)
-      guard FileManager.default.fileExists(atPath: directory.resultURL.path) else { return true }
-      return retryCrashed && (try? directory.readResult())?.status == .crashed
+      return RunState(recordedIn: directory, retryingCrashed: retryCrashed).isPending
     }
   }
 
