@@ -106,15 +106,15 @@ struct RunCommand: ParsableCommand {
 
 extension SweepRunner.Outcome {
   /// Prints the outcome of sweep `name` and ends the command as it must: exit 130 when
-  /// interrupted, 1 when it stopped after too many crashed runs.
-  func conclude(name: String) throws {
+  /// interrupted, 1 when it stopped after too many crashed runs (`limit` says which limit).
+  func conclude(name: String, limit: String = "--max-failures") throws {
     print("\(name): \(summary)")
     if interrupted {
       print("Interrupted: finished runs are kept; run the same command again to resume.")
       throw ExitCode(130)
     }
     if stoppedAfterFailures {
-      print("Stopped after \(crashed) crashed runs (--max-failures); see runs/<id>/stderr.log.")
+      print("Stopped after \(crashed) crashed runs (\(limit)); see runs/<id>/stderr.log.")
       throw ExitCode.failure
     }
   }

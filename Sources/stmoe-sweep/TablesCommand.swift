@@ -69,7 +69,7 @@ struct TablesCommand: ParsableCommand {
         let reporter = SweepProgressReporter(prefix: "\(study.name) ")
         let outcome = try session.run(options: options, progress: reporter.report)
         reporter.finish()
-        try outcome.conclude(name: study.name)
+        try outcome.conclude(name: study.name, limit: "at most \(options.maxFailures) per study")
         sessions.append(session)
       }
       for session in sessions {
