@@ -9,12 +9,27 @@
 /// the result goes through `ConfigDecoder`, so a bad value gets the same error as in a file and
 /// `validate()` runs once, after all overrides.
 public func applying<T: Codable>(overrides: [String], to config: T) throws(ConfigError) -> T {
-  var tree: JSONValue
+  let tree: JSONValue
   do {
     tree = try JSONValue(encoding: config)
   } catch {
     throw ConfigError(keyPath: "", "cannot encode the config: \(error)")
   }
+  return try ConfigDecoder.decode(
+    T.self, from: applying(overrides: overrides, to: tree, checkedAgainst: tree))
+}
+
+/// The overrides of ``applying(overrides:to:)-(_,T)`` applied to a tree that is not decoded yet,
+/// so that a config file and its overrides are decoded (and validated) once, together.
+///
+/// `tree` may be partial (a config file as written); `reference` is the complete tree of the
+/// defaults the decoder will fill in (`RunConfig()`'s encoding). Key paths are checked against
+/// `reference`, and a key the file leaves out counts as holding its default there, so the result
+/// decodes to exactly what overriding the decoded file would give.
+public func applying(
+  overrides: [String], to tree: JSONValue, checkedAgainst reference: JSONValue
+) throws(ConfigError) -> JSONValue {
+  var tree = tree
   for override in overrides {
     guard let equals = override.firstIndex(of: "="), equals != override.startIndex else {
       throw ConfigError(
@@ -23,7 +38,12 @@ public func applying<T: Codable>(overrides: [String], to config: T) throws(Confi
     }
     let keyPath = String(override[..<equals])
     let text = String(override[override.index(after: equals)...])
-    let current = try tree.value(at: keyPath)
+    let current: JSONValue
+    if let written = try? tree.value(at: keyPath) {
+      current = written
+    } else {
+      current = try reference.value(at: keyPath)
+    }
     var value = (try? JSONValue(parsing: text)) ?? .string(text)
     switch (current, value) {
     case (.string, .string): break
@@ -31,7 +51,7 @@ public func applying<T: Codable>(overrides: [String], to config: T) throws(Confi
     case (.object, .object): value = value.overlaid(on: current)
     default: break
     }
-    try tree.set(value, at: keyPath)
+    try tree.set(value, at: keyPath, checkedAgainst: reference)
   }
-  return try ConfigDecoder.decode(T.self, from: tree)
+  return tree
 }

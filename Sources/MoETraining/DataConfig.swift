@@ -38,12 +38,12 @@ public struct DataConfig: Codable, Hashable, Sendable, ValidatedConfig {
 
   /// The batch source this section describes, for a model with `vocabularySize` tokens.
   ///
-  /// Throws when the section does not fit the model (more domains than tokens, a byte corpus
+  /// The section is expected to be checked already (decoded, or part of a checked run config):
+  /// this throws only when it does not fit the model (more domains than tokens, a byte corpus
   /// for a vocabulary below 256) or the text file is unusable.
   public func makeSource(
     vocabularySize: Int, batchSize: Int, sequenceLength: Int, seed: UInt64
   ) throws(ConfigError) -> any BatchSource {
-    try validate()
     switch kind {
     case .synthetic:
       guard domainCount <= vocabularySize else {

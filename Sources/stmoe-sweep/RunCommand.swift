@@ -43,10 +43,7 @@ struct RunCommand: ParsableCommand {
   }
 
   func run() throws {
-    let plan: SweepPlan
-    do throws(ConfigError) { plan = try SweepPlan(contentsOfFile: file) } catch {
-      throw ValidationError(error.description + "\nNothing was run.")
-    }
+    let plan = try Self.plan(file)
     let results = SweepResults(URL(fileURLWithPath: out ?? "results/\(plan.name)"))
     var selection = plan.runs
     let partial = index != nil || shard != nil
@@ -59,39 +56,68 @@ struct RunCommand: ParsableCommand {
       let (i, n) = try parseShard(shard)
       selection = plan.runs(shard: i, of: n)
     }
-    guard let lock = try DirectoryLock(path: results.lockPath, mode: partial ? .shared : .exclusive) else {
-      let holder = DirectoryLock.holder(of: results.lockPath).map { " (pid \($0))" } ?? ""
-      throw ValidationError("Another sweep is writing \(results.directory.path)\(holder); nothing was run.")
-    }
-    defer { withExtendedLifetime(lock) {} }
-    try results.record(sweepFile: file, plan: plan)
+    let session = try Self.session(
+      plan, file: file, results: results, scope: partial ? .part : .wholeSweep)
     var options = SweepRunner.Options()
     options.jobs = jobs
     options.maxFailures = maxFailures
     options.retryCrashed = retryCrashed
     options.launcher = launcher.map { $0.split(separator: " ").map(String.init) } ?? []
-    let runner = SweepRunner(directory: results.directory, options: options)
     let reporter = SweepProgressReporter()
-    let outcome = try runner.run(selection, progress: reporter.report)
+    let outcome = try session.run(selection, options: options, progress: reporter.report)
     reporter.finish()
-    print(
-      "\(plan.name): \(outcome.selected) runs: \(outcome.reused) reused, \(outcome.computed) computed; "
-        + "\(outcome.completed) completed, \(outcome.diverged) diverged, \(outcome.crashed) crashed"
-        + (outcome.busyElsewhere > 0 ? "; \(outcome.busyElsewhere) being computed by another process" : ""))
-    if outcome.interrupted {
-      print("Interrupted: finished runs are kept; run the same command again to resume.")
-      throw ExitCode(130)
-    }
-    if outcome.stoppedAfterFailures {
-      print("Stopped after \(outcome.crashed) crashed runs (--max-failures); see runs/<id>/stderr.log.")
-      throw ExitCode.failure
-    }
+    try outcome.conclude(name: plan.name)
     if partial {
       print("Part of the sweep: `stmoe-sweep summarize \(results.directory.path)` aggregates once all parts are done.")
       return
     }
-    try results.summarize()
+    try session.summarize()
     print("wrote \(results.directory.path)/{runs.csv,summary.csv,summary.md}")
+  }
+
+  /// The command line that parses to this command (its flags as the library spells them).
+  var invocation: RunInvocation {
+    var selection = RunInvocation.Selection.all
+    if let index { selection = .index(.value(index)) }
+    if let shard, let (i, n) = try? parseShard(shard) { selection = .shard(i, of: n) }
+    return RunInvocation(
+      sweepFile: .value(file), out: out, selection: selection, jobs: jobs,
+      retryCrashed: retryCrashed)
+  }
+
+  /// The plan of a sweep file; a bad file is refused before anything runs.
+  static func plan(_ file: String) throws -> SweepPlan {
+    do throws(ConfigError) { return try SweepPlan(contentsOfFile: file) } catch {
+      throw ValidationError(error.description + "\nNothing was run.")
+    }
+  }
+
+  /// A session on `results`, refused while another process holds the directory.
+  static func session(
+    _ plan: SweepPlan, file: String, results: SweepResults, scope: SweepSession.Scope
+  ) throws -> SweepSession {
+    do {
+      return try SweepSession(
+        plan: plan, sweepFile: URL(fileURLWithPath: file), results: results, scope: scope)
+    } catch let busy as SweepSession.Busy {
+      throw ValidationError("\(busy); nothing was run.")
+    }
+  }
+}
+
+extension SweepRunner.Outcome {
+  /// Prints the outcome of sweep `name` and ends the command as it must: exit 130 when
+  /// interrupted, 1 when it stopped after too many crashed runs (`limit` says which limit).
+  func conclude(name: String, limit: String = "--max-failures") throws {
+    print("\(name): \(summary)")
+    if interrupted {
+      print("Interrupted: finished runs are kept; run the same command again to resume.")
+      throw ExitCode(130)
+    }
+    if stoppedAfterFailures {
+      print("Stopped after \(crashed) crashed runs (\(limit)); see runs/<id>/stderr.log.")
+      throw ExitCode.failure
+    }
   }
 }
 
@@ -116,6 +142,7 @@ final class SweepProgressReporter {
     if terminal {
       line.update(status)
     } else if let last = progress.lastRun {
+      fflush(nil)  // what `print` buffered comes first
       FileHandle.standardOutput.write(Data("\(status) | \(last)\n".utf8))
     }
   }

@@ -33,9 +33,10 @@ struct SlurmCommand: ParsableCommand {
   @Option(help: "At most this many tasks at once (--array=…%K; default: no limit).") var parallel: Int?
   @Option(help: "Slurm partition (default: the cluster's default).") var partition: String?
   @Option(help: "Time limit per task, e.g. 01:30:00 (default: the partition's).") var time: String?
-  @Option(help: "CPUs per array task.") var cpusPerTask: Int = 1
+  @Option(help: "CPUs per array task.") var cpusPerTask: Int = SlurmJobScripts.Options().cpusPerTask
   @Option(help: "Memory per task, e.g. 2G (default: the cluster's).") var mem: String?
-  @Option(help: "The cluster's MaxArraySize: task ids must be below it.") var maxArraySize: Int = 1001
+  @Option(help: "The cluster's MaxArraySize: task ids must be below it.")
+  var maxArraySize: Int = SlurmJobScripts.Options().maxArraySize
   @Option(help: "Where to write the array script (default: DIR/slurm/array.sbatch).") var script: String?
   @Option(help: "The stmoe-sweep binary the jobs run (default: this one).") var binary: String?
   @Flag(help: "Run again the runs recorded as crashed.") var retryCrashed = false
@@ -80,25 +81,10 @@ struct SlurmCommand: ParsableCommand {
     }
     let contents = try Data(contentsOf: URL(fileURLWithPath: file))
     let results = SweepResults(URL(fileURLWithPath: out ?? "results/\(plan.name)").standardizedFileURL)
-    if FileManager.default.fileExists(atPath: results.sweepFileURL.path) {
-      let existing: SweepPlan
-      do throws(ConfigError) { existing = try results.plan() } catch {
-        throw ValidationError(error.description + "\nNothing was written.")
-      }
-      guard existing.name == plan.name else {
-        throw ValidationError(
-          "\(results.directory.path) holds results of sweep \"\(existing.name)\", not \"\(plan.name)\": "
-            + "choose another --out directory. Nothing was written.")
-      }
+    do throws(ConfigError) { try results.checkHoldsSweep(named: plan.name) } catch {
+      throw ValidationError(error.description + "\nNothing was written.")
     }
-    var options = SlurmJobScripts.Options()
-    options.parallel = parallel
-    options.partition = partition
-    options.time = time
-    options.cpusPerTask = cpusPerTask
-    options.memory = mem
-    options.maxArraySize = maxArraySize
-    options.retryCrashed = retryCrashed
+    let options = invocation.options
     let jobs = SlurmJobScripts(
       plan: plan, sweepFile: file, sweepFileContents: contents, results: results,
       executable: binary ?? SweepRunner.Options().executable,
@@ -121,5 +107,19 @@ struct SlurmCommand: ParsableCommand {
     print("Submit (the summary job waits until every task has ended):")
     for command in jobs.submitCommands { print("  \(command)") }
     print("Task logs: \(jobs.logDirectory.path)/")
+  }
+
+  /// The command line that parses to this command (its flags as the library spells them; the
+  /// binary is not part of it: it is the executable the line starts).
+  var invocation: SlurmInvocation {
+    var options = SlurmJobScripts.Options()
+    options.parallel = parallel
+    options.partition = partition
+    options.time = time
+    options.cpusPerTask = cpusPerTask
+    options.memory = mem
+    options.maxArraySize = maxArraySize
+    options.retryCrashed = retryCrashed
+    return SlurmInvocation(sweepFile: file, out: out, options: options, script: script)
   }
 }

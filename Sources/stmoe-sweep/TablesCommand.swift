@@ -50,35 +50,34 @@ struct TablesCommand: ParsableCommand {
       sweeps: URL(fileURLWithPath: sweeps), results: URL(fileURLWithPath: results), only: only)
     if check { return try verify(regeneration) }
     let start = Date()
-    if !noRun {
-      for study in regeneration.studies {
-        let plan: SweepPlan
-        do throws(ConfigError) { plan = try SweepPlan(contentsOfFile: regeneration.sweepFile(study)) } catch {
-          throw ValidationError(error.description + "\nNothing was run.")
-        }
+    var reports: [SweepReport] = []
+    if noRun {
+      for (study, plan) in zip(regeneration.studies, try regeneration.recordedPlans()) {
         let results = regeneration.directory(study)
-        guard let lock = try DirectoryLock(path: results.lockPath, mode: .exclusive) else {
-          throw ValidationError("Another sweep is writing \(results.directory.path).")
-        }
-        try results.record(sweepFile: regeneration.sweepFile(study), plan: plan)
+        reports.append(try results.summarize(plan: plan))
+        try SweepFigures.write(results: results)
+      }
+    } else {
+      // Every study is run before any is summarized; each keeps its directory locked until then.
+      var sessions: [SweepSession] = []
+      for study in regeneration.studies {
+        let file = regeneration.sweepFile(study)
+        let plan = try RunCommand.plan(file)
+        let session = try RunCommand.session(
+          plan, file: file, results: regeneration.directory(study), scope: .wholeSweep)
         var options = SweepRunner.Options()
         options.jobs = jobs
         options.reuseFrom = regeneration.allDirectories
-        let runner = SweepRunner(directory: results.directory, options: options)
         let reporter = SweepProgressReporter(prefix: "\(study.name) ")
-        let outcome = try runner.run(plan.runs, progress: reporter.report)
+        let outcome = try session.run(options: options, progress: reporter.report)
         reporter.finish()
-        withExtendedLifetime(lock) {}
-        print("\(study.name): \(outcome.selected) runs (\(outcome.reused) reused, \(outcome.computed) computed): "
-          + "\(outcome.completed) completed, \(outcome.diverged) diverged, \(outcome.crashed) crashed")
-        if outcome.interrupted { throw ExitCode(130) }
+        try outcome.conclude(name: study.name, limit: "at most \(options.maxFailures) per study")
+        sessions.append(session)
       }
-    }
-    var reports: [SweepReport] = []
-    for study in regeneration.studies {
-      let results = regeneration.directory(study)
-      reports.append(try results.summarize())
-      try SweepFigures.write(results: results)
+      for session in sessions {
+        reports.append(try session.summarize())
+        try SweepFigures.write(results: session.results)
+      }
     }
     let tables = URL(fileURLWithPath: results).appendingPathComponent("TABLES.md")
     try AtomicFile.write(regeneration.tablesMarkdown(reports: reports, preamble: Self.preamble), to: tables)
@@ -86,29 +85,42 @@ struct TablesCommand: ParsableCommand {
   }
 
   func verify(_ regeneration: StudyRegeneration) throws {
-    var failures = try regeneration.tableDifferences(preamble: Self.preamble)
+    let plans = try regeneration.recordedPlans()
+    var failures = try regeneration.tableDifferences(plans: plans, preamble: Self.preamble)
     var checks = regeneration.studies.count + 1
     print("tables: \(failures.isEmpty ? "every table equals its rebuild from the runs" : "\(failures.count) differ")")
-    for (study, run) in try regeneration.verificationSample(count: verifyRuns) {
-      let committed = regeneration.directory(study).runDirectory(id: run.id)
-      guard let expected = try committed.readResult() else {
-        failures.append("\(committed.url.path): no committed result")
-        continue
+    let scratch = FileManager.default.temporaryDirectory
+      .appendingPathComponent("stmoe-tables-check-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    var options = SweepRunner.Options()
+    options.jobs = jobs
+    let reporter = SweepProgressReporter(prefix: "recomputing ")
+    let recomputed: [StudyRegeneration.RunCheck]
+    do {
+      recomputed = try regeneration.recompute(
+        regeneration.verificationSample(plans: plans, count: verifyRuns), blasCore: BLAS.coreName,
+        in: scratch, options: options, progress: reporter.report)
+    } catch is CancellationError {
+      throw ExitCode(130)
+    }
+    reporter.finish()
+    for check in recomputed {
+      let run = check.run, name = check.study.name
+      switch check.verdict {
+      case .noCommittedResult:
+        failures.append("\(check.committed.url.path): no committed result")
+      case .otherKernel(let kernel):
+        print(
+          "\(name) run \(run.index): committed with OpenBLAS \(kernel), here \(BLAS.coreName): "
+            + "not comparable bit for bit, skipped")
+      case .identical, .different:
+        let same = check.verdict == .identical
+        checks += 1
+        let verdict = same ? "identical" : "DIFFERENT"
+        print("\(name) run \(run.index) (\(run.label), seed \(run.seed)): \(verdict)")
+        let path = check.committed.url.path
+        if !same { failures.append("\(path): recomputed run differs from the committed one") }
       }
-      if expected.provenance.blasCore != BLAS.coreName {
-        print("\(study.name) run \(run.index): committed with OpenBLAS \(expected.provenance.blasCore), here \(BLAS.coreName): not comparable bit for bit, skipped")
-        continue
-      }
-      let trainer: Trainer
-      do throws(ConfigError) { trainer = try Trainer(config: run.config) } catch { throw ValidationError(error.description) }
-      let result = trainer.run()
-      let metrics = trainer.metrics.csv
-      let same = (try? String(contentsOf: committed.metricsURL, encoding: .utf8)) == metrics
-        && result.status == expected.status && result.divergence?.step == expected.divergence?.step
-        && result.quality == expected.quality
-      checks += 1
-      print("\(study.name) run \(run.index) (\(run.label), seed \(run.seed)): \(same ? "identical" : "DIFFERENT")")
-      if !same { failures.append("\(committed.url.path): recomputed run differs from the committed one") }
     }
     for failure in failures { print("✗ \(failure)") }
     // A closing line in the plain "N passed, N failed" form CI logs are read for.

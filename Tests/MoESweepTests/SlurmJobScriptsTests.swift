@@ -258,9 +258,9 @@ struct SlurmJobScriptsTests {
     #expect(sbatchLines(text).contains(#"--output="/tmp/it's a \"dir\"/slurm/logs/%A_%a.out""#))
     #expect(text.contains(#"--out '/tmp/it'\''s a "dir"' --index"#))
     #expect(jobs.submitCommands[0] == #"jid=$(sbatch --parsable '/tmp/it'\''s a "dir"/slurm/array.sbatch')"#)
-    #expect(SlurmJobScripts.shellQuoted("") == "''")
-    #expect(SlurmJobScripts.shellQuoted("/a/b-c_d.json") == "/a/b-c_d.json")
-    #expect(SlurmJobScripts.shellQuoted("$HOME") == "'$HOME'")
+    #expect(Shell.quoted("") == "''")
+    #expect(Shell.quoted("/a/b-c_d.json") == "/a/b-c_d.json")
+    #expect(Shell.quoted("$HOME") == "'$HOME'")
   }
 
   // MARK: Checksum

@@ -87,7 +87,8 @@ struct TrainerTests {
     let trainer = try Trainer(config: config)
     var result = trainer.run()
     result.divergence = DivergenceVerdict(step: 3, reason: .nonfinite, loss: .nan)
-    let directory = RunDirectory(FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID())"))
+    let directory = RunDirectory(
+      FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID())"))
     defer { try? FileManager.default.removeItem(at: directory.url) }
     try directory.writeConfig(config)
     try directory.writeMetrics(trainer.metrics)
@@ -104,13 +105,64 @@ struct TrainerTests {
     #expect(read.lastFiniteMetrics == trainer.metrics.rows.last)
   }
 
+  /// A config built in code is checked like a file, once, with the key path of what is wrong;
+  /// `RunConfig.validate()` alone checks only its own level (the decoder checks each section).
   @Test func impossibleConfigIsRefusedWithItsKeyPath() {
+    func refusedKey(_ config: RunConfig) -> String? {
+      do throws(ConfigError) {
+        _ = try CheckedRunConfig(checking: config)
+        return nil
+      } catch {
+        return error.keyPath
+      }
+    }
     var config = smallRunConfig()
     config.model.headCount = 5
     #expect(throws: ConfigError.self) { try Trainer(config: config) }
-    #expect(config.validationError?.keyPath == "model.headCount")
+    #expect(refusedKey(config) == "model.headCount")
+    #expect(config.validationError == nil)
     config = smallRunConfig()
     config.schedule.learningRate = -1
-    #expect(config.validationError?.keyPath == "schedule.learningRate")
+    #expect(refusedKey(config) == "schedule.learningRate")
+    config = smallRunConfig()
+    config.data.kind = .bytes
+    config.data.textPath = "/dev/null"
+    #expect(refusedKey(config) == "model.vocabSize")
+    #expect(config.validationError?.keyPath == "model.vocabSize")
+    #expect(refusedKey(smallRunConfig()) == nil)
+  }
+
+  /// The worker's side of the run protocol: config, metrics and result in the directory, the
+  /// result returned is the one written, and the config reads back as the one trained.
+  @Test func trainingIntoADirectoryWritesTheRunRecord() throws {
+    var config = smallRunConfig()
+    config.steps = 6
+    config.logEvery = 2
+    let checked = try CheckedRunConfig(checking: config)
+    let directory = RunDirectory(
+      FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID())"))
+    defer { try? FileManager.default.removeItem(at: directory.url) }
+    var steps: [Int] = []
+    let result = try directory.train(checked) { steps.append($0.step) }
+    #expect(steps == Array(1...6))
+    #expect(try directory.readResult() == result)
+    #expect(result.configHash == checked.configHash)
+    let written = try ConfigDecoder.decode(RunConfig.self, contentsOfFile: directory.configURL.path)
+    #expect(written == config)
+    let rows = try String(contentsOf: directory.metricsURL, encoding: .utf8).split(separator: "\n")
+    #expect(rows.count == 1 + 4)  // header; steps 0, 2, 4 and the last, 5
+  }
+
+  /// A run that cannot be built (its text file does not exist) writes nothing.
+  @Test func aRunThatCannotBeBuiltWritesNothing() throws {
+    var config = smallRunConfig()
+    config.model.vocabSize = 256
+    config.data.kind = .bytes
+    config.data.textPath = "/nonexistent/corpus.txt"
+    let checked = try CheckedRunConfig(checking: config)
+    let directory = RunDirectory(
+      FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID())"))
+    #expect(throws: ConfigError.self) { try directory.train(checked) }
+    #expect(!FileManager.default.fileExists(atPath: directory.url.path))
   }
 }

@@ -2,8 +2,8 @@ import Foundation
 import MoEConfig
 import MoETraining
 
-/// A sweep's results directory: the sweep file it was run from (`sweep.json`, copied at the
-/// start of every `run`), the run store (`runs/<id>/`) and the tables written by `summarize`.
+/// A sweep's results directory: the sweep file it was run from (`sweep.json`, copied by every
+/// ``SweepSession``), the run store (`runs/<id>/`) and the tables written by `summarize`.
 public struct SweepResults: Sendable {
   public let directory: URL
   public init(_ directory: URL) { self.directory = directory }
@@ -16,24 +16,11 @@ public struct SweepResults: Sendable {
     guard FileManager.default.fileExists(atPath: sweepFileURL.path) else {
       throw ConfigError(
         keyPath: "", "\(directory.path) holds no sweep.json: it is not a sweep results directory",
-        suggestion: "run `stmoe-sweep run FILE --out \(directory.path)` first")
+        suggestion: "run `"
+          + RunInvocation(sweepFile: .value("FILE"), out: directory.path)
+          .shellCommand(executable: "stmoe-sweep") + "` first")
     }
     return try SweepPlan(contentsOfFile: sweepFileURL.path)
-  }
-
-  /// Records the sweep file the directory's runs come from (refusing a different sweep's file,
-  /// whose runs would mix with these).
-  public func record(sweepFile path: String, plan: SweepPlan) throws {
-    let data = try Data(contentsOf: URL(fileURLWithPath: path))
-    if FileManager.default.fileExists(atPath: sweepFileURL.path),
-      let existing = try? SweepPlan(contentsOfFile: sweepFileURL.path), existing.name != plan.name
-    {
-      throw ConfigError(
-        keyPath: "name",
-        "\(directory.path) holds results of sweep \"\(existing.name)\", not \"\(plan.name)\"",
-        suggestion: "choose another --out directory")
-    }
-    try AtomicFile.write(data, to: sweepFileURL)
   }
 
   public func runDirectory(id: String) -> RunDirectory {
@@ -50,9 +37,12 @@ public struct SweepResults: Sendable {
   }
 
   /// The summary files and their contents, computed from the runs on disk: `runs.csv`,
-  /// `summary.csv`, `summary.md`, and `lr-sensitivity.csv` for a learning-rate axis.
-  public func tableFiles() throws -> (report: SweepReport, files: [String: String]) {
-    let plan = try plan()
+  /// `summary.csv`, `summary.md`, and `lr-sensitivity.csv` for a learning-rate axis. `plan` is
+  /// the recorded one (``plan()``) unless the caller has it already.
+  public func tableFiles(plan: SweepPlan? = nil) throws
+    -> (report: SweepReport, files: [String: String])
+  {
+    let plan = try plan ?? self.plan()
     let report = try SweepReport(plan: plan, results: results(for: plan))
     var files = ["runs.csv": report.runsTable.text, "summary.csv": report.summaryTable.text]
     var markdown = report.markdown
@@ -64,10 +54,10 @@ public struct SweepResults: Sendable {
     return (report, files)
   }
 
-  /// Writes the summary files (see ``tableFiles()``); returns the report.
+  /// Writes the summary files (see ``tableFiles(plan:)``); returns the report.
   @discardableResult
-  public func summarize() throws -> SweepReport {
-    let (report, files) = try tableFiles()
+  public func summarize(plan: SweepPlan? = nil) throws -> SweepReport {
+    let (report, files) = try tableFiles(plan: plan)
     for (name, text) in files.sorted(by: { $0.key < $1.key }) {
       try AtomicFile.write(text, to: directory.appendingPathComponent(name))
     }

@@ -6,16 +6,20 @@ import MoETraining
   import Glibc
 #endif
 
-/// Runs the runs of a sweep that are not already finished, each in its own worker process.
+/// Computes the runs of a sweep that are not finished, each in its own worker process.
 ///
-/// Layout: `<directory>/runs/<run id>/` holds `config.json`, `metrics.csv`, `stdout.log`,
-/// `stderr.log` and, written last and atomically, `result.json`: a run is finished exactly
-/// when its `result.json` exists. Killing the sweep at any moment (Ctrl-C, SIGKILL) therefore
-/// loses at most the runs in flight; running it again reuses every finished run and recomputes
-/// the rest, and nothing is ever duplicated (a run's directory is named by its config hash).
+/// Layout: `<results>/runs/<run id>/` holds `config.json`, `metrics.csv`, `stdout.log`,
+/// `stderr.log` and, written last and atomically, `result.json` (see ``RunState`` for the rule
+/// of a finished run). Killing the sweep at any moment (Ctrl-C, SIGKILL) therefore loses at
+/// most the runs in flight; running it again reuses every finished run and recomputes the rest,
+/// and nothing is ever duplicated (a run's directory is named by its config hash).
 ///
-/// A worker that dies (non-zero exit, signal) is recorded as `crashed` with the tail of its
-/// stderr, and the sweep goes on; after `maxFailures` crashes it stops launching new runs.
+/// A worker is `stmoe-sweep train` on the run's directory (``TrainInvocation/worker(for:)``);
+/// one that dies (non-zero exit, signal) is recorded as `crashed` with the tail of its stderr,
+/// and the sweep goes on; after `maxFailures` crashes it stops launching new runs. Every run in
+/// flight holds its directory's lock, so no run is computed by two processes at once. However
+/// ``run(_:progress:)`` ends (finished, interrupted, or a throw while launching), it leaves no
+/// worker running and no lock held.
 public final class SweepRunner {
   public struct Options: Sendable {
     /// Workers at once (each with 1 BLAS thread).
@@ -35,203 +39,177 @@ public final class SweepRunner {
     public init() {}
   }
 
-  /// What a `run` did.
-  public struct Outcome: Sendable, Equatable {
-    public var selected = 0
-    public var reused = 0
-    public var computed = 0
-    public var completed = 0
-    public var diverged = 0
-    public var crashed = 0
-    /// Runs skipped because another process held their lock.
-    public var busyElsewhere = 0
-    public var interrupted = false
-    public var stoppedAfterFailures = false
+  /// A worker in flight, with the lock of the run it computes.
+  private struct Worker {
+    var position: Int
+    var started: Date
+    var process: WorkerProcess
+    var lock: DirectoryLock
   }
 
-  /// Progress after every finished run.
-  public struct Progress: Sendable {
-    public var finished: Int
-    public var total: Int
-    public var outcome: Outcome
-    public var secondsRemaining: Double?
-    public var lastRun: String?
-  }
-
-  public let directory: URL
+  public let results: SweepResults
   public let options: Options
 
-  public init(directory: URL, options: Options) {
-    self.directory = directory
+  public init(results: SweepResults, options: Options) {
+    self.results = results
     self.options = options
   }
 
-  public func runDirectory(_ run: PlannedRun) -> RunDirectory {
-    SweepResults(directory).runDirectory(id: run.id)
+  /// The state `run`'s directory records (crashed runs count as pending with `retryCrashed`).
+  public func recordedState(_ run: PlannedRun) -> RunState {
+    RunState(recordedIn: results.runDirectory(id: run.id), retryingCrashed: options.retryCrashed)
   }
 
-  /// The finished result of `run`, if any.
-  public func finishedResult(_ run: PlannedRun) -> RunResult? {
-    try? runDirectory(run).readResult()
-  }
-
-  /// Runs every run of `selection` that has no result yet (or crashed, with `retryCrashed`).
+  /// Computes every run of `selection` that is pending; `progress` is called at the start and
+  /// after every run a worker finished.
   public func run(_ selection: [PlannedRun], progress: (Progress) -> Void) throws -> Outcome {
-    var outcome = Outcome()
-    outcome.selected = selection.count
-    var pending: [PlannedRun] = []
-    for run in selection {
-      if finishedResult(run) == nil { copyFromOtherStores(run) }
-      if let result = finishedResult(run), !(options.retryCrashed && result.status == .crashed) {
-        outcome.reused += 1
-        count(result.status, in: &outcome)
-      } else {
-        pending.append(run)
-      }
-    }
+    var outcome = Outcome(states: selection.map(startingState))
+    outcome.reused = outcome.states.filter { $0.result != nil }.count
+    var queue = outcome.states.indices.filter { outcome.states[$0].isPending }[...]
+    var workers: [pid_t: Worker] = [:]
     InterruptFlag.install()
-    defer { InterruptFlag.uninstall() }
-    var running: [pid_t: (run: PlannedRun, started: Date, worker: WorkerProcess, lock: DirectoryLock)] = [:]
-    var queue = pending[...]
-    var finishedDurations: [Double] = []
+    defer {
+      stop(&workers)
+      InterruptFlag.uninstall()
+    }
+    var durations: [Double] = []
     func report(_ last: String?) {
       let done = outcome.reused + outcome.computed
-      var remaining: Double?
-      if !finishedDurations.isEmpty {
-        let mean = finishedDurations.reduce(0, +) / Double(finishedDurations.count)
-        remaining = mean * Double(selection.count - done) / Double(max(1, options.jobs))
-      }
-      progress(Progress(finished: done, total: selection.count, outcome: outcome, secondsRemaining: remaining, lastRun: last))
+      let remaining =
+        durations.isEmpty
+        ? nil
+        : durations.reduce(0, +) / Double(durations.count) * Double(selection.count - done)
+          / Double(max(1, options.jobs))
+      progress(
+        Progress(
+          finished: done, total: selection.count, outcome: outcome, secondsRemaining: remaining,
+          lastRun: last))
+    }
+    func tooManyCrashes() -> Bool {
+      options.maxFailures > 0 && outcome.crashed >= options.maxFailures
     }
     report(nil)
-    while true {
-      while running.count < options.jobs, let next = queue.first, !InterruptFlag.isSet,
-        !(options.maxFailures > 0 && outcome.crashed >= options.maxFailures)
+    while !InterruptFlag.isSet {
+      while workers.count < options.jobs, !InterruptFlag.isSet, !tooManyCrashes(),
+        let position = queue.popFirst()
       {
-        queue = queue.dropFirst()
+        let run = selection[position]
         // A run another process is computing right now (a requeued array task, a second shard
         // over the same runs) is left to it.
-        guard let lock = try DirectoryLock(path: runDirectory(next).url.appendingPathComponent(".lock").path, mode: .exclusive) else {
-          outcome.busyElsewhere += 1
+        let lockPath = results.runDirectory(id: run.id).url.appendingPathComponent(".lock").path
+        guard let lock = try DirectoryLock(path: lockPath, mode: .exclusive) else {
+          outcome.update(position, to: .lockedElsewhere)
           continue
         }
-        let worker = try launch(next)
-        running[worker.pid] = (next, Date(), worker, lock)
+        let started = Date()
+        let process = try launch(run)
+        workers[process.pid] = Worker(
+          position: position, started: started, process: process, lock: lock)
+        outcome.update(position, to: .running(pid: process.pid, since: started))
       }
-      if running.isEmpty { break }
-      guard let (pid, termination) = WorkerProcess.waitAny() else {
-        if InterruptFlag.isSet {
-          for entry in running.values { entry.worker.kill(SIGTERM) }
-          while !running.isEmpty, let (pid, _) = WorkerProcess.waitAny() { running[pid] = nil }
-          outcome.interrupted = true
-          return outcome
-        }
-        continue
+      if workers.isEmpty { break }
+      guard let (pid, termination) = WorkerProcess.waitForAny(of: Set(workers.keys)),
+        let worker = workers.removeValue(forKey: pid)
+      else { continue }
+      let run = selection[worker.position]
+      if InterruptFlag.isSet {
+        // Interrupted mid-run: not a crash; the run is computed again on resume.
+        outcome.update(worker.position, to: .pending)
+        break
       }
-      guard let entry = running.removeValue(forKey: pid) else { continue }
-      if InterruptFlag.isSet { continue }  // interrupted mid-run: not a crash, rerun on resume
-      let seconds = Date().timeIntervalSince(entry.started)
-      let result = record(entry.run, termination: termination, started: entry.started, seconds: seconds)
+      let seconds = Date().timeIntervalSince(worker.started)
+      let result = record(run, termination: termination, started: worker.started, seconds: seconds)
+      outcome.update(worker.position, to: RunState(result))
       outcome.computed += 1
-      count(result.status, in: &outcome)
-      finishedDurations.append(seconds)
-      report("\(entry.run.index) \(entry.run.label) seed \(entry.run.seed): \(result.status.rawValue)")
+      durations.append(seconds)
+      report("\(run.index) \(run.label) seed \(run.seed): \(result.status.rawValue)")
     }
-    if InterruptFlag.isSet { outcome.interrupted = true }
-    if options.maxFailures > 0 && outcome.crashed >= options.maxFailures && !queue.isEmpty {
-      outcome.stoppedAfterFailures = true
-    }
+    for worker in workers.values { outcome.update(worker.position, to: .pending) }
+    outcome.interrupted = InterruptFlag.isSet
+    outcome.stoppedAfterFailures = tooManyCrashes() && !queue.isEmpty
     return outcome
   }
 
+  /// The state a run starts in: what its directory records, after copying a finished run from
+  /// another results directory if one has it.
+  private func startingState(_ run: PlannedRun) -> RunState {
+    let state = recordedState(run)
+    guard state.isPending, copyFromOtherStores(run) else { return state }
+    return recordedState(run)
+  }
+
+  /// Stops the workers still in flight (SIGTERM), reaps them and releases their locks.
+  private func stop(_ workers: inout [pid_t: Worker]) {
+    for worker in workers.values { worker.process.kill(SIGTERM) }
+    for pid in workers.keys { WorkerProcess.reap(pid) }
+    workers.removeAll()
+  }
+
   /// Copies `run`'s finished directory from another results directory, if one has it (never a
-  /// crashed one). `result.json` is copied last, so an interrupted copy is not a finished run.
-  private func copyFromOtherStores(_ run: PlannedRun) {
+  /// crashed one); `result.json` is copied last, so an interrupted copy is not a finished run.
+  /// Returns whether it copied one.
+  private func copyFromOtherStores(_ run: PlannedRun) -> Bool {
     let fileManager = FileManager.default
-    for other in options.reuseFrom where other.standardizedFileURL != directory.standardizedFileURL {
+    for other in options.reuseFrom
+    where other.standardizedFileURL != results.directory.standardizedFileURL {
       let source = SweepResults(other).runDirectory(id: run.id)
-      guard let result = try? source.readResult(), result.status != .crashed else { continue }
-      let target = runDirectory(run)
+      guard case .finished = RunState(recordedIn: source) else { continue }
+      let target = results.runDirectory(id: run.id)
       do {
         try fileManager.createDirectory(at: target.url, withIntermediateDirectories: true)
         for name in ["config.json", "metrics.csv", "stdout.log", "stderr.log", "result.json"] {
-          let from = source.url.appendingPathComponent(name), to = target.url.appendingPathComponent(name)
+          let from = source.url.appendingPathComponent(name)
+          let to = target.url.appendingPathComponent(name)
           guard fileManager.fileExists(atPath: from.path) else { continue }
           try AtomicFile.write(try Data(contentsOf: from), to: to)
         }
-        return
+        return true
       } catch {
         continue
       }
     }
+    return false
   }
 
-  private func count(_ status: RunStatus, in outcome: inout Outcome) {
-    switch status {
-    case .completed: outcome.completed += 1
-    case .diverged: outcome.diverged += 1
-    case .crashed: outcome.crashed += 1
-    }
-  }
-
+  /// Writes `run`'s resolved config into its directory and starts its worker.
   private func launch(_ run: PlannedRun) throws -> WorkerProcess {
-    let runDirectory = runDirectory(run)
-    try FileManager.default.createDirectory(at: runDirectory.url, withIntermediateDirectories: true)
-    try? FileManager.default.removeItem(at: runDirectory.resultURL)  // a crashed run being retried
-    try runDirectory.writeConfig(run.config)
+    let directory = results.runDirectory(id: run.id)
+    try FileManager.default.createDirectory(at: directory.url, withIntermediateDirectories: true)
+    try? FileManager.default.removeItem(at: directory.resultURL)  // a crashed run being retried
+    try directory.writeConfig(run.config)
     var environment = ProcessInfo.processInfo.environment
     environment[WorkerProcess.parentVariable] = String(getpid())
     environment["OPENBLAS_NUM_THREADS"] = "1"
-    let arguments = options.launcher + [
-      options.executable, "train", "--config", runDirectory.configURL.path, "--out", runDirectory.url.path,
-      "--threads", "1",
-    ]
+    let arguments =
+      options.launcher + [options.executable] + TrainInvocation.worker(for: directory).arguments
     return try WorkerProcess.spawn(
       arguments: arguments, environment: environment,
-      stdout: runDirectory.url.appendingPathComponent("stdout.log").path,
-      stderr: runDirectory.url.appendingPathComponent("stderr.log").path)
+      stdout: directory.url.appendingPathComponent("stdout.log").path,
+      stderr: directory.url.appendingPathComponent("stderr.log").path)
   }
 
   /// The run's result after its worker ended: what the worker wrote, or a crash record.
-  private func record(_ run: PlannedRun, termination: WorkerProcess.Termination, started: Date, seconds: Double)
-    -> RunResult
-  {
-    let runDirectory = runDirectory(run)
-    if termination == .exited(0), let result = try? runDirectory.readResult() { return result }
-    let stderrPath = runDirectory.url.appendingPathComponent("stderr.log").path
+  private func record(
+    _ run: PlannedRun, termination: WorkerProcess.Termination, started: Date, seconds: Double
+  ) -> RunResult {
+    let directory = results.runDirectory(id: run.id)
+    if termination == .exited(0), let result = try? directory.readResult() { return result }
+    let stderrPath = directory.url.appendingPathComponent("stderr.log").path
     let stderr = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
-    let tail = stderr.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).joined(separator: "\n")
-    var exitCode: Int32?, signal: Int32?
+    let tail = stderr.split(separator: "\n", omittingEmptySubsequences: false).suffix(20)
+      .joined(separator: "\n")
+    var exitCode: Int32?
+    var signal: Int32?
     switch termination {
     case .exited(let code): exitCode = code
     case .signalled(let number): signal = number
     }
     let result = RunResult.crashed(
       configHash: run.id, seed: run.seed,
-      report: CrashReport(exitCode: exitCode, signal: signal, stderrTail: tail), wallSeconds: seconds, start: started)
-    try? runDirectory.writeResult(result)
+      report: CrashReport(exitCode: exitCode, signal: signal, stderrTail: tail),
+      wallSeconds: seconds,
+      start: started)
+    try? directory.writeResult(result)
     return result
-  }
-}
-
-/// Ctrl-C / SIGTERM for the sweep process: set a flag the wait loop checks (waitpid returns
-/// EINTR), so in-flight workers are stopped and nothing half-done is recorded.
-enum InterruptFlag {
-  nonisolated(unsafe) static var flag: sig_atomic_t = 0
-  static var isSet: Bool { flag != 0 }
-
-  static func install() {
-    flag = 0
-    var action = sigaction()
-    action.__sigaction_handler.sa_handler = { _ in InterruptFlag.flag = 1 }
-    action.sa_flags = 0  // no SA_RESTART: waitpid must return EINTR
-    sigemptyset(&action.sa_mask)
-    sigaction(SIGINT, &action, nil)
-    sigaction(SIGTERM, &action, nil)
-  }
-
-  static func uninstall() {
-    signal(SIGINT, SIG_DFL)
-    signal(SIGTERM, SIG_DFL)
   }
 }

@@ -6,8 +6,9 @@ import Foundation
 
 /// A worker: a child process running one training, with stdout and stderr sent to files.
 ///
-/// Started with `posix_spawn` so the parent can wait for any child with `waitpid(-1)`; the
-/// child gets `STMOE_PARENT_PID`, which makes it ask the kernel to kill it if the parent dies
+/// Started with `posix_spawn`, with no signal blocked and SIGINT / SIGTERM at their default
+/// action whatever the spawning thread has (a worker must die when it is told to); the child
+/// gets `STMOE_PARENT_PID`, which makes it ask the kernel to kill it if the parent dies
 /// (see ``WorkerProcess/bindLifetimeToParentIfWorker()``): a SIGKILLed sweep leaves no
 /// orphan still writing into its directory.
 public struct WorkerProcess: Sendable {
@@ -37,20 +38,63 @@ public struct WorkerProcess: Sendable {
       argv.forEach { free($0) }
       envp.forEach { free($0) }
     }
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var noSignals = sigset_t()
+    var stopSignals = sigset_t()
+    sigemptyset(&noSignals)
+    sigemptyset(&stopSignals)
+    sigaddset(&stopSignals, SIGINT)
+    sigaddset(&stopSignals, SIGTERM)
+    posix_spawnattr_setsigmask(&attributes, &noSignals)
+    posix_spawnattr_setsigdefault(&attributes, &stopSignals)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var pid: pid_t = 0
-    let status = posix_spawnp(&pid, arguments[0], &actions, nil, &argv, &envp)
+    let status = posix_spawnp(&pid, arguments[0], &actions, &attributes, &argv, &envp)
     guard status == 0 else { throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EIO) }
     return WorkerProcess(pid: pid)
   }
 
-  /// Waits for any child; nil when interrupted by a signal (the caller checks for Ctrl-C).
-  public static func waitAny() -> (pid: pid_t, termination: Termination)? {
+  /// Waits until one of `workers` ends and reaps it; nil when a signal interrupted the wait
+  /// (the caller checks for Ctrl-C) or when a child that is not one of `workers` ended first.
+  ///
+  /// Other children of the process (a test's own subprocesses, say) are never reaped here: the
+  /// wait only looks (`WNOWAIT`), and reaps by pid.
+  public static func waitForAny(of workers: Set<pid_t>) -> (pid: pid_t, termination: Termination)? {
+    var info = siginfo_t()
+    guard waitid(P_ALL, 0, &info, WEXITED | WNOWAIT) == 0 else {
+      // EINTR, or ECHILD if someone else reaped a worker: look at each without blocking.
+      return workers.lazy.compactMap(reapIfEnded).first
+    }
+    let pid = info._sifields._sigchld.si_pid
+    if workers.contains(pid) { return (pid, reap(pid)) }
+    // Another part of the process owns that child and will reap it; meanwhile, poll ours.
+    usleep(10_000)
+    return workers.lazy.compactMap(reapIfEnded).first
+  }
+
+  /// Waits for `pid` to end and reaps it.
+  @discardableResult
+  public static func reap(_ pid: pid_t) -> Termination {
     var status: Int32 = 0
-    let pid = waitpid(-1, &status, 0)
-    guard pid > 0 else { return nil }
-    // WIFEXITED / WEXITSTATUS / WTERMSIG are macros; decode the status word by hand.
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    return termination(status)
+  }
+
+  private static func reapIfEnded(_ pid: pid_t) -> (pid: pid_t, termination: Termination)? {
+    var status: Int32 = 0
+    let result = waitpid(pid, &status, WNOHANG)
+    if result == pid { return (pid, termination(status)) }
+    // Not our child any more (reaped elsewhere): it ended, how is unknown.
+    if result < 0 && errno == ECHILD { return (pid, .signalled(0)) }
+    return nil
+  }
+
+  /// Decodes a wait status (WIFEXITED / WEXITSTATUS / WTERMSIG are macros Swift cannot import).
+  private static func termination(_ status: Int32) -> Termination {
     let signal = status & 0x7F
-    return (pid, signal == 0 ? .exited((status >> 8) & 0xFF) : .signalled(signal))
+    return signal == 0 ? .exited((status >> 8) & 0xFF) : .signalled(signal)
   }
 
   public func kill(_ signal: Int32) { _ = Glibc.kill(pid, signal) }
@@ -58,7 +102,9 @@ public struct WorkerProcess: Sendable {
   /// In a worker (STMOE_PARENT_PID set), asks the kernel to SIGKILL this process when its
   /// parent dies, and exits at once if the parent is already gone.
   public static func bindLifetimeToParentIfWorker() {
-    guard let text = getenv(parentVariable), let parent = pid_t(String(cString: text)) else { return }
+    guard let text = getenv(parentVariable), let parent = pid_t(String(cString: text)) else {
+      return
+    }
     // prctl is variadic in C and not imported by Swift's Glibc module: resolve it by name.
     typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
     let setParentDeathSignal: Int32 = 1  // PR_SET_PDEATHSIG, <linux/prctl.h>

@@ -29,7 +29,7 @@ import MoETraining
 /// directory (Slurm does not create it, and a task whose log cannot be opened fails silently).
 public struct SlurmJobScripts: Sendable {
   /// Job options; the defaults ask for 1 CPU and leave the rest to the cluster's defaults.
-  public struct Options: Sendable, Equatable {
+  public struct Options: Hashable, Sendable {
     /// At most this many tasks of an array at once (`--array=…%K`); nil: no throttle.
     public var parallel: Int?
     /// `--partition`; nil: the cluster's default partition.
@@ -57,6 +57,9 @@ public struct SlurmJobScripts: Sendable {
     public let runIndices: [Int]
     /// The `--array` value, e.g. `0-3,7,9-11%4`.
     public let arraySpec: String
+    /// The command each task runs: `run` of the sweep file (the script's `$sweep`) with the index
+    /// `offset + $task`, one worker.
+    public let task: RunInvocation
     /// The script's text.
     public let text: String
 
@@ -74,6 +77,13 @@ public struct SlurmJobScripts: Sendable {
   public let arrays: [ArrayJob]
   /// The summarize job's script (nil when every run is finished).
   public let summarize: (url: URL, text: String)?
+  /// The command the summarize job runs.
+  public let summarizeCommand: SummarizeInvocation
+  /// The command that writes these scripts again (the sweep file and results as now), which a
+  /// task prints when the sweep file has changed since.
+  public let regenerate: SlurmInvocation
+  /// The binary the jobs run (absolute).
+  public let executable: String
   /// The shell commands that submit the arrays, then the summary after all of them (none when
   /// every run is finished): `jid=$(sbatch --parsable A)` and `sbatch --dependency=afterany:$jid S`
   /// for one array.
@@ -124,41 +134,43 @@ public struct SlurmJobScripts: Sendable {
     submitCommands = recipe
 
     let common = Common(
-      sweepName: plan.name, binary: binary, results: resultsDirectory.path, logs: logs, options: options)
+      sweepName: plan.name, binary: binary, logs: logs, options: options)
     let checksum = Self.posixChecksum(sweepFileContents)
-    // The command that writes these scripts again (the sweep file and results as now).
-    var rerun = [binary, "slurm", sweepPath, "--out", resultsDirectory.path]
-    if let parallel = options.parallel { rerun += ["--parallel", String(parallel)] }
-    if let partition = options.partition { rerun += ["--partition", partition] }
-    if let time = options.time { rerun += ["--time", time] }
-    if options.cpusPerTask != 1 { rerun += ["--cpus-per-task", String(options.cpusPerTask)] }
-    if let memory = options.memory { rerun += ["--mem", memory] }
-    if options.maxArraySize != Options().maxArraySize { rerun += ["--max-array-size", String(options.maxArraySize)] }
-    if scriptURL != Self.defaultScriptURL(results: results) { rerun += ["--script", scriptURL.path] }
-    if options.retryCrashed { rerun.append("--retry-crashed") }
+    self.executable = binary
+    let regenerate = SlurmInvocation(
+      sweepFile: sweepPath, out: resultsDirectory.path, options: options,
+      script: scriptURL == Self.defaultScriptURL(results: results) ? nil : scriptURL.path)
+    self.regenerate = regenerate
     arrays = zip(blocks, scriptURLs).map { block, url in
       let offset = block.key * options.maxArraySize
       let taskIDs = block.value.sorted().map { $0 - offset }
       let arraySpec = Self.compressedIndexList(taskIDs) + (options.parallel.map { "%\($0)" } ?? "")
+      let index = offset == 0 ? "$task" : "$((\(offset) + task))"
+      let task = RunInvocation(
+        sweepFile: .shellExpansion("$sweep"), out: resultsDirectory.path,
+        selection: .index(.shellExpansion(index)), jobs: 1, retryCrashed: options.retryCrashed)
       let text = common.arrayScript(
         arraySpec: arraySpec, offset: offset, runIndices: block.value.sorted(), runCount: plan.runs.count,
         sweepFile: sweepPath, checksum: checksum, recipe: recipe,
-        regenerate: rerun.map(Self.shellQuoted).joined(separator: " "), scriptPath: url.path)
+        regenerate: regenerate.shellCommand(executable: binary), task: task, scriptPath: url.path)
       return ArrayJob(
-        scriptURL: url, offset: offset, runIndices: block.value.sorted(), arraySpec: arraySpec, text: text)
+        scriptURL: url, offset: offset, runIndices: block.value.sorted(), arraySpec: arraySpec,
+        task: task, text: text)
     }
-    summarize = arrays.isEmpty ? nil : (summarizeURL, common.summarizeScript(recipe: recipe))
+    summarizeCommand = SummarizeInvocation(directory: resultsDirectory.path)
+    summarize =
+      arrays.isEmpty
+      ? nil : (summarizeURL, common.summarizeScript(recipe: recipe, command: summarizeCommand))
   }
 
-  /// The runs of `plan` without a `result.json` in `results` (and, with `retryCrashed`, those
-  /// whose result is `crashed`), in index order.
+  /// The runs of `plan` that are pending in `results` (see ``RunState``: no result yet, or,
+  /// with `retryCrashed`, a crash), in index order.
   public static func unfinishedRuns(of plan: SweepPlan, in results: SweepResults, retryCrashed: Bool)
     -> [PlannedRun]
   {
     plan.runs.filter { run in
       let directory = results.runDirectory(id: run.id)
-      guard FileManager.default.fileExists(atPath: directory.resultURL.path) else { return true }
-      return retryCrashed && (try? directory.readResult())?.status == .crashed
+      return RunState(recordedIn: directory, retryingCrashed: retryCrashed).isPending
     }
   }
 
@@ -167,10 +179,10 @@ public struct SlurmJobScripts: Sendable {
     var lines: [String] = []
     for (position, url) in arrays.enumerated() {
       let after = chained && position > 0 ? " --dependency=afterany:$\(names[position - 1])" : ""
-      lines.append("\(names[position])=$(sbatch --parsable\(after) \(shellQuoted(url.path)))")
+      lines.append("\(names[position])=$(sbatch --parsable\(after) \(Shell.quoted(url.path)))")
     }
     let all = names.map { "$\($0)" }.joined(separator: ":")
-    lines.append("sbatch --dependency=afterany:\(all) \(shellQuoted(summarize.path))")
+    lines.append("sbatch --dependency=afterany:\(all) \(Shell.quoted(summarize.path))")
     return lines
   }
 
@@ -227,7 +239,6 @@ public struct SlurmJobScripts: Sendable {
   struct Common {
     let sweepName: String
     let binary: String
-    let results: String
     let logs: String
     let options: Options
 
@@ -242,17 +253,12 @@ public struct SlurmJobScripts: Sendable {
 
     func arrayScript(
       arraySpec: String, offset: Int, runIndices: [Int], runCount: Int, sweepFile: String,
-      checksum: String, recipe: [String], regenerate: String, scriptPath: String
+      checksum: String, recipe: [String], regenerate: String, task: RunInvocation,
+      scriptPath: String
     ) -> String {
       let changed =
         "stmoe-sweep: \(sweepFile) changed since this script was written, so its run indices may name other"
         + " runs; write the script again: "
-      let index = offset == 0 ? "$task" : "$((\(offset) + task))"
-      var run = [
-        shellQuoted(binary), "run", "\"$sweep\"", "--out", shellQuoted(results), "--index", "\"\(index)\"",
-        "--jobs", "1",
-      ]
-      if options.retryCrashed { run.append("--retry-crashed") }
       var lines = [
         "#!/bin/bash",
         "# Written by `stmoe-sweep slurm`: sweep \"\(sweepName)\", runs "
@@ -279,12 +285,12 @@ public struct SlurmJobScripts: Sendable {
         "  echo \(shellQuoted(changed + regenerate)) >&2",
         "  exit 3",
         "fi",
-        "exec " + run.joined(separator: " "),
+        "exec " + task.shellCommand(executable: binary),
       ]
       return lines.joined(separator: "\n") + "\n"
     }
 
-    func summarizeScript(recipe: [String]) -> String {
+    func summarizeScript(recipe: [String], command: SummarizeInvocation) -> String {
       var lines = [
         "#!/bin/bash",
         "# Written by `stmoe-sweep slurm`: the tables of sweep \"\(sweepName)\", once its array job(s) ended:",
@@ -297,20 +303,13 @@ public struct SlurmJobScripts: Sendable {
         "#SBATCH --error=\(sbatchQuoted(logs + "/summarize_%j.err"))",
         "set -euo pipefail",
         "export OPENBLAS_NUM_THREADS=1",
-        "exec \(shellQuoted(binary)) summarize \(shellQuoted(results))",
+        "exec " + command.shellCommand(executable: binary),
       ]
       return lines.joined(separator: "\n") + "\n"
     }
   }
 
   // MARK: Helpers
-
-  /// `text` as one shell word: unchanged when it has only safe characters, else single-quoted.
-  public static func shellQuoted(_ text: String) -> String {
-    let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:@%+=,")
-    if !text.isEmpty && text.allSatisfy(safe.contains) { return text }
-    return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-  }
 
   /// `text` as the value of an `#SBATCH` option: double-quoted (with `\` escapes) when it has
   /// white space or quotes, which sbatch would otherwise split or strip.
@@ -349,5 +348,5 @@ public struct SlurmJobScripts: Sendable {
 
 extension SlurmJobScripts.Common {
   func sbatchQuoted(_ text: String) -> String { SlurmJobScripts.sbatchQuoted(text) }
-  func shellQuoted(_ text: String) -> String { SlurmJobScripts.shellQuoted(text) }
+  func shellQuoted(_ text: String) -> String { Shell.quoted(text) }
 }

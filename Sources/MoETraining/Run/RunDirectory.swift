@@ -48,3 +48,34 @@ public struct RunDirectory: Sendable {
     return try Self.decoder.decode(RunResult.self, from: data)
   }
 }
+
+extension RunDirectory {
+  /// Trains `config` in this directory: the worker's side of the run protocol, and the one way
+  /// a run is computed, whether by `train`, by a sweep's worker process or by a Slurm task
+  /// (both of which start `train` on the run's directory).
+  ///
+  /// Builds the run first (so an unusable config writes nothing), then writes `config.json`,
+  /// `metrics.csv` as rows accumulate (the first row at once, then at most every
+  /// `metricsInterval`, and the whole table at the end) and `result.json` last. A run that
+  /// diverges is a result like any other; this throws only for a run that cannot be built
+  /// (a ``ConfigError``) or a file that cannot be written, and then `result.json` is not written.
+  public func train(
+    _ config: CheckedRunConfig, metricsInterval: Duration = .seconds(5),
+    progress: ((Trainer.Progress) -> Void)? = nil
+  ) throws -> RunResult {
+    let trainer = try Trainer(config: config)
+    try writeConfig(config.config)
+    let clock = ContinuousClock()
+    var lastWrite: ContinuousClock.Instant?
+    let result = trainer.run(
+      progress: progress,
+      checkpointMetrics: { table in
+        if let lastWrite, clock.now - lastWrite <= metricsInterval { return }
+        try? writeMetrics(table)
+        lastWrite = clock.now
+      })
+    try writeMetrics(trainer.metrics)
+    try writeResult(result)
+    return result
+  }
+}

@@ -29,11 +29,12 @@ public final class Trainer {
     public var secondsRemaining: Double
   }
 
-  /// Builds the run; throws the config error (with its key path) of an impossible config.
-  public init(config: RunConfig) throws(ConfigError) {
-    try config.validate()
+  /// Builds the run from a checked config (checked once, where it was read; not again here).
+  /// Throws only what needs the model to see: data that does not fit it, an unusable text file.
+  public init(config checked: CheckedRunConfig) throws(ConfigError) {
+    let config = checked.config
     self.config = config
-    configHash = MoEConfig.configHash(config)
+    configHash = checked.configHash
     let m = config.model
     model = Transformer(config: m, seed: UInt64(config.seed))
     do throws(ConfigError) {
@@ -48,6 +49,12 @@ public final class Trainer {
       slices: model.layout.nonEmptySlices, peakLearningRate: schedule.peakLearningRate)
     detector = DivergenceDetector(config.divergence)
     metrics = MetricsTable(model: m)
+  }
+
+  /// Builds the run from a config made in code, checking it first; throws the config error
+  /// (with its key path) of an impossible config.
+  public convenience init(config: RunConfig) throws(ConfigError) {
+    try self.init(config: CheckedRunConfig(checking: config))
   }
 
   /// Trains to the end or to divergence. `progress` is called after every step;
