@@ -91,7 +91,7 @@ struct InvocationRoundTripTests {
       {"name": "round-trip", "base": {"steps": 1}, "variants": [{"label": "A"}, {"label": "B",
        "set": {"model.initScale": 0.5}}], "seeds": {"count": 3}}
       """
-    let plan = try SweepPlan(SweepSpec.load(from: Data(sweep.utf8), file: "sweep.json"))
+    let plan = try SweepPlan(SweepDefinition.load(from: Data(sweep.utf8), file: "sweep.json"))
     var options = SlurmJobScripts.Options()
     options.maxArraySize = 4
     options.parallel = 2
