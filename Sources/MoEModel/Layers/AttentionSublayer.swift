@@ -44,7 +44,8 @@ final class AttentionSublayer {
     self.scratch = scratch
     let n = config.tokensPerStep, nc = n * config.channels
     rows = n
-    let squares = config.batchSize * config.headCount * config.sequenceLength * config.sequenceLength
+    let squares =
+      config.batchSize * config.headCount * config.sequenceLength * config.sequenceLength
     let dropout = config.dropoutRate > 0
     let qkNorm = config.qkNorm
     normed = Arena(count: nc); rstd = Arena(count: n)
@@ -170,7 +171,8 @@ final class AttentionSublayer {
     dq.roundToBFloat16(if: round); dk.roundToBFloat16(if: round); dv.roundToBFloat16(if: round)
     let dNormed = scratch.dNormed
     dNormed.zero()
-    for (dProjection, name) in [(dq, ParameterName.queryWeight), (dk, .keyWeight), (dv, .valueWeight)] {
+    let projections = [(dq, ParameterName.queryWeight), (dk, .keyWeight), (dv, .valueWeight)]
+    for (dProjection, name) in projections {
       Linear.backward(
         dinp: dNormed.base, dweight: w.gradient(name, l), dout: dProjection.base,
         inp: normed.base, weight: w.weight(name, l), rows: n, inFeatures: c, outFeatures: c)
