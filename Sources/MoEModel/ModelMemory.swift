@@ -58,18 +58,22 @@ public struct ModelMemory: Sendable, Equatable {
     weightBytes = copies * floatBytes * max(parameters, 1)
 
     let n = Double(config.batchSize) * Double(config.sequenceLength)
-    let nc = n * Double(config.channels), nv = n * Double(config.vocabSize)
-    let model = 2 * buffer(n)  // input and target tokens
+    let nc = n * Double(config.channels)
+    let nv = n * Double(config.vocabSize)
+    let model =
+      2 * buffer(n)  // input and target tokens
       + 2 * buffer(nc) + buffer(n)  // embedded; final norm and its rstd
       + 3 * buffer(nv) + buffer(n)  // logits, probs, their gradient; lse
       + 3 * buffer(nc)  // final norm gradient, two residual gradients
-    let block = Self.attentionSublayerFloats(config) + 2 * buffer(nc)  // shared gradient pair
+    let block =
+      Self.attentionSublayerFloats(config) + 2 * buffer(nc)  // shared gradient pair
       + 3 * buffer(nc)  // mid, out, dMid
       + Self.feedForwardSublayerFloats(config)
     let sparse = Double(config.sparseLayerCount)
     let dense = Double(config.layerCount) - sparse
-    activationBytes = floatBytes * (
-      model + Double(config.layerCount) * block
+    activationBytes =
+      floatBytes
+      * (model + Double(config.layerCount) * block
         + dense
         * Self.feedForwardFloats(config, rows: n, bias: false, dropout: config.dropoutRate > 0)
         + sparse * Self.moeLayerFloats(config))
@@ -82,7 +86,8 @@ public struct ModelMemory: Sendable, Equatable {
     let nc = n * Double(config.channels)
     let heads = Double(config.batchSize) * Double(config.headCount)
     let time = Double(config.sequenceLength)
-    let qkNorm = config.qkNorm, dropout = config.dropoutRate > 0
+    let qkNorm = config.qkNorm
+    let dropout = config.dropoutRate > 0
     return buffer(nc) + buffer(n)  // normed, rstd
       + 3 * buffer(nc)  // q, k, v
       + 2 * buffer(qkNorm ? nc : 0) + 2 * buffer(qkNorm ? n * Double(config.headCount) : 0)
@@ -117,10 +122,12 @@ public struct ModelMemory: Sendable, Equatable {
   /// An `MoELayer`'s buffers with its router and its experts' shared `FeedForward`, in values.
   static func moeLayerFloats(_ config: ModelConfig) -> Double {
     let n = Double(config.batchSize) * Double(config.sequenceLength)
-    let c = Double(config.channels), e = Double(config.expertCount)
+    let c = Double(config.channels)
+    let e = Double(config.expertCount)
     let routed = Double(config.expertsPerToken) * n
     let jitter = config.routerJitter > 0
-    let router = 2 * buffer(jitter ? n * c : 0) + buffer(n * c)  // jitter, jittered, djittered
+    let router =
+      2 * buffer(jitter ? n * c : 0) + buffer(n * c)  // jitter, jittered, djittered
       + 3 * buffer(n * e) + buffer(n) + 2 * buffer(n * e)  // logits, probs, lse, gradients
     let experts = feedForwardFloats(
       config, rows: routed, bias: config.expertBias, dropout: config.expertDropoutRate > 0)
@@ -131,7 +138,8 @@ public struct ModelMemory: Sendable, Equatable {
   /// Doubles), gate gradients (N·K floats), and the plan with every choice admitted: five
   /// N·K arrays of 4-byte values and E + 1 Int offsets.
   static func moeRoutingArrayBytes(_ config: ModelConfig) -> Double {
-    let choices = Double(config.batchSize) * Double(config.sequenceLength)
+    let choices =
+      Double(config.batchSize) * Double(config.sequenceLength)
       * Double(config.expertsPerToken)
     let e = Double(config.expertCount)
     return 8 * e + 4 * choices + 5 * 4 * choices + 8 * (e + 1)

@@ -35,7 +35,8 @@ struct MemoryRefusalTests {
     let outcome = try CommandRunner.run(arguments, in: directory)
     let elapsed = Date().timeIntervalSince(start)
     #expect(outcome.status != 0, sourceLocation: sourceLocation)
-    #expect(outcome.stderr.contains("--set: \(key): a run of this config needs an estimated"),
+    #expect(
+      outcome.stderr.contains("--set: \(key): a run of this config needs an estimated"),
       "\(outcome.stderr)", sourceLocation: sourceLocation)
     #expect(outcome.stderr.contains(" available ("), sourceLocation: sourceLocation)
     #expect(!outcome.stderr.contains("failed to allocate"), sourceLocation: sourceLocation)
@@ -81,8 +82,9 @@ struct MemoryRefusalTests {
     for arguments in [["plan", "sweep.json"], ["run", "sweep.json", "--out", "results"]] {
       let outcome = try CommandRunner.run(arguments, in: directory)
       #expect(outcome.status != 0)
-      #expect(outcome.stderr.contains(
-        "sweep.json: axes[0].values[1]: a run of this config needs an estimated"),
+      #expect(
+        outcome.stderr.contains(
+          "sweep.json: axes[0].values[1]: a run of this config needs an estimated"),
         "\(outcome.stderr)")
       #expect(outcome.stderr.contains("(at most layerCount="))
       let results = directory.appendingPathComponent("results").path

@@ -16,15 +16,23 @@ let memoryCases: [MemoryCase] = [
   MemoryCase(name: "dense and MoE layers, GEGLU, float32") { _ in },
   MemoryCase(name: "ReLU FFNs (no gate buffers)") { $0.feedForward = .relu },
   MemoryCase(name: "qkNorm, dropout, expert dropout, jitter, expert bias") {
-    $0.qkNorm = true; $0.dropoutRate = 0.1; $0.expertDropoutRate = 0.2; $0.routerJitter = 0.1
+    $0.qkNorm = true
+    $0.dropoutRate = 0.1
+    $0.expertDropoutRate = 0.2
+    $0.routerJitter = 0.1
     $0.expertBias = true
   },
   MemoryCase(name: "bfloat16 (rounded compute copy of the weights)") { $0.precision = .bfloat16 },
   MemoryCase(name: "every layer sparse, top-1, no norm scales") {
-    $0.moeEvery = 1; $0.moeOffset = 0; $0.expertsPerToken = 1; $0.normScale = false
+    $0.moeEvery = 1
+    $0.moeOffset = 0
+    $0.expertsPerToken = 1
+    $0.normScale = false
   },
   MemoryCase(name: "five layers, MoE every third from layer 0") {
-    $0.layerCount = 5; $0.moeEvery = 3; $0.moeOffset = 0
+    $0.layerCount = 5
+    $0.moeEvery = 3
+    $0.moeOffset = 0
   },
   MemoryCase(name: "all dense") { $0.moeOffset = 7 },
 ]
@@ -65,8 +73,9 @@ struct ModelMemoryTests {
     config.precision = .bfloat16
     let estimate = ModelMemory(config)
     #expect(estimate.weightBytes == 3 * 4 * 3_886_208)
-    #expect(AllocationCensus(of: Transformer(config: config, seed: 0)).bufferBytes
-      == estimate.weightBytes + estimate.activationBytes)
+    #expect(
+      AllocationCensus(of: Transformer(config: config, seed: 0)).bufferBytes
+        == estimate.weightBytes + estimate.activationBytes)
   }
 
   /// Sizes beyond what BLAS's 32-bit dimensions address are not multiplied out: the estimate

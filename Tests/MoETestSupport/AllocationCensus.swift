@@ -37,10 +37,22 @@ public struct AllocationCensus {
       bufferBytes += bytes
       return
     }
-    if let array = value as? [Float] { arrayBytes += 4 * Double(array.count); return }
-    if let array = value as? [Double] { arrayBytes += 8 * Double(array.count); return }
-    if let array = value as? [Int32] { arrayBytes += 4 * Double(array.count); return }
-    if let array = value as? [Int] { arrayBytes += 8 * Double(array.count); return }
+    if let array = value as? [Float] {
+      arrayBytes += 4 * Double(array.count)
+      return
+    }
+    if let array = value as? [Double] {
+      arrayBytes += 8 * Double(array.count)
+      return
+    }
+    if let array = value as? [Int32] {
+      arrayBytes += 4 * Double(array.count)
+      return
+    }
+    if let array = value as? [Int] {
+      arrayBytes += 8 * Double(array.count)
+      return
+    }
     var level: Mirror? = mirror
     while let current = level {
       for child in current.children { visit(child.value) }

@@ -27,7 +27,10 @@ struct MemoryCheckTests {
       $0.adafactor.factoredMinimumDimension = 32
     },
     OptimizerCase(name: "AdamW") { $0.kind = .adamW },
-    OptimizerCase(name: "SGD with momentum") { $0.kind = .sgd; $0.sgd.momentum = 0.9 },
+    OptimizerCase(name: "SGD with momentum") {
+      $0.kind = .sgd
+      $0.sgd.momentum = 0.9
+    },
     OptimizerCase(name: "SGD without momentum") { $0.kind = .sgd },
   ])
   func estimateEqualsWhatTheTrainerAllocates(_ testCase: OptimizerCase) throws {
@@ -57,7 +60,8 @@ struct MemoryCheckTests {
     // The suggested count is the largest that fits: one more layer does not.
     let suggestion = try #require(error.suggestion)
     let suggested = try #require(Int(suggestion.split(separator: "=")[1].split(separator: " ")[0]))
-    var fitting = run, overflowing = run
+    var fitting = run
+    var overflowing = run
     fitting.model.layerCount = suggested
     overflowing.model.layerCount = suggested + 1
     #expect(RunMemoryEstimate(fitting).totalBytes <= available.bytes)
@@ -114,8 +118,10 @@ struct MemoryCheckTests {
       "/sys/fs/cgroup/slurm/memory.max": "8589934592\n",
     ]
     let jobLimit = try #require(AvailableMemory.read { v2[$0] })
-    #expect(jobLimit == AvailableMemory(
-      bytes: 4_294_967_296, source: "the memory limit of cgroup /slurm/job_7"))
+    #expect(
+      jobLimit
+        == AvailableMemory(
+          bytes: 4_294_967_296, source: "the memory limit of cgroup /slurm/job_7"))
     let v1: [String: String] = [
       "/proc/meminfo": meminfo,
       "/proc/self/cgroup": "5:devices:/\n4:memory:/docker/abc\n0::/\n",
@@ -124,8 +130,10 @@ struct MemoryCheckTests {
     ]
     #expect(AvailableMemory.read { v1[$0] }?.bytes == 2_147_483_648)
     let unlimited = ["/proc/meminfo": meminfo, "/proc/self/cgroup": "0::/user.slice\n"]
-    #expect(AvailableMemory.read { unlimited[$0] } == AvailableMemory(
-      bytes: 20_000_000 * 1024, source: "MemAvailable in /proc/meminfo"))
+    #expect(
+      AvailableMemory.read { unlimited[$0] }
+        == AvailableMemory(
+          bytes: 20_000_000 * 1024, source: "MemAvailable in /proc/meminfo"))
     // Without /proc/meminfo: the kernel's count of available pages.
     #expect((AvailableMemory.read { _ in nil }?.bytes ?? 0) > 0)
   }

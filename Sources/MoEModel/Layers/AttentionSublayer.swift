@@ -42,24 +42,35 @@ final class AttentionSublayer {
     self.config = config
     self.layer = layer
     self.scratch = scratch
-    let n = config.tokensPerStep, nc = n * config.channels
+    let n = config.tokensPerStep
+    let nc = n * config.channels
     rows = n
     let squares =
       config.batchSize * config.headCount * config.sequenceLength * config.sequenceLength
     let dropout = config.dropoutRate > 0
     let qkNorm = config.qkNorm
-    normed = Arena(count: nc); rstd = Arena(count: n)
-    q = Arena(count: nc); k = Arena(count: nc); v = Arena(count: nc)
-    qNormed = Arena(count: qkNorm ? nc : 0); kNormed = Arena(count: qkNorm ? nc : 0)
+    normed = Arena(count: nc)
+    rstd = Arena(count: n)
+    q = Arena(count: nc)
+    k = Arena(count: nc)
+    v = Arena(count: nc)
+    qNormed = Arena(count: qkNorm ? nc : 0)
+    kNormed = Arena(count: qkNorm ? nc : 0)
     qRstd = Arena(count: qkNorm ? n * config.headCount : 0)
     kRstd = Arena(count: qkNorm ? n * config.headCount : 0)
-    logits = Arena(count: squares); probs = Arena(count: squares)
+    logits = Arena(count: squares)
+    probs = Arena(count: squares)
     lse = Arena(count: config.batchSize * config.headCount * config.sequenceLength)
-    heads = Arena(count: nc); projected = Arena(count: nc)
-    dropoutMask = Arena(count: dropout ? nc : 0); dropped = Arena(count: dropout ? nc : 0)
+    heads = Arena(count: nc)
+    projected = Arena(count: nc)
+    dropoutMask = Arena(count: dropout ? nc : 0)
+    dropped = Arena(count: dropout ? nc : 0)
     dHeads = Arena(count: nc)
-    dq = Arena(count: nc); dk = Arena(count: nc); dv = Arena(count: nc)
-    dqNormed = Arena(count: qkNorm ? nc : 0); dkNormed = Arena(count: qkNorm ? nc : 0)
+    dq = Arena(count: nc)
+    dk = Arena(count: nc)
+    dv = Arena(count: nc)
+    dqNormed = Arena(count: qkNorm ? nc : 0)
+    dkNormed = Arena(count: qkNorm ? nc : 0)
     scoreGradient = Arena(count: config.sequenceLength * config.sequenceLength)
   }
 
@@ -76,7 +87,11 @@ final class AttentionSublayer {
 
   /// Computes ``output`` from `inp` (N, C), the residual stream entering the block.
   func forward(inp: UnsafePointer<Float>, weights w: WeightViews, context: StepContext) {
-    let cfg = config, n = rows, c = cfg.channels, nc = n * c, l = layer
+    let cfg = config
+    let n = rows
+    let c = cfg.channels
+    let nc = n * c
+    let l = layer
     let precision = cfg.precision
     let round = precision.roundsToBFloat16
     dropoutActive = context.training && cfg.dropoutRate > 0
@@ -89,16 +104,20 @@ final class AttentionSublayer {
         out: projection.base, inp: normed.base, weight: w.weight(name, l), rows: n,
         inFeatures: c, outFeatures: c)
     }
-    q.roundToBFloat16(if: round); k.roundToBFloat16(if: round); v.roundToBFloat16(if: round)
+    q.roundToBFloat16(if: round)
+    k.roundToBFloat16(if: round)
+    v.roundToBFloat16(if: round)
     if cfg.qkNorm {
-      let headRows = n * cfg.headCount, hs = cfg.headSize
+      let headRows = n * cfg.headCount
+      let hs = cfg.headSize
       RMSNorm.forward(
         out: qNormed.base, rstd: qRstd.base, inp: q.base,
         scale: w.optionalWeight(.queryNormScale, l), rows: headRows, channels: hs)
       RMSNorm.forward(
         out: kNormed.base, rstd: kRstd.base, inp: k.base,
         scale: w.optionalWeight(.keyNormScale, l), rows: headRows, channels: hs)
-      qNormed.roundToBFloat16(if: round); kNormed.roundToBFloat16(if: round)
+      qNormed.roundToBFloat16(if: round)
+      kNormed.roundToBFloat16(if: round)
     }
     let stats = CausalAttention.forward(
       out: heads.base, probs: probs.base, logits: logits.base, lse: lse.base,
@@ -129,7 +148,11 @@ final class AttentionSublayer {
     dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
     weights w: WeightViews
   ) {
-    let cfg = config, n = rows, c = cfg.channels, nc = n * c, l = layer
+    let cfg = config
+    let n = rows
+    let c = cfg.channels
+    let nc = n * c
+    let l = layer
     let precision = cfg.precision
     let round = precision.roundsToBFloat16
     var dBranch = dout
@@ -146,8 +169,13 @@ final class AttentionSublayer {
       inp: heads.base, weight: w.weight(.attentionOutputWeight, l), rows: n, inFeatures: c,
       outFeatures: c)
     dHeads.roundToBFloat16(if: round)
-    dq.zero(); dk.zero(); dv.zero()
-    if cfg.qkNorm { dqNormed.zero(); dkNormed.zero() }
+    dq.zero()
+    dk.zero()
+    dv.zero()
+    if cfg.qkNorm {
+      dqNormed.zero()
+      dkNormed.zero()
+    }
     CausalAttention.backward(
       dq: dScoreQueries.base, dk: dScoreKeys.base, dv: dv.base, scratch: scoreGradient.base,
       dout: dHeads.base, probs: probs.base, logits: logits.base, lse: lse.base,
@@ -157,8 +185,10 @@ final class AttentionSublayer {
       zLossScale: Float(cfg.attentionZLossCoefficient) / Float(lse.count),
       roundToBFloat16: round && !precision.exponentiatedInFloat32)
     if cfg.qkNorm {
-      dqNormed.roundToBFloat16(if: round); dkNormed.roundToBFloat16(if: round)
-      let headRows = n * cfg.headCount, hs = cfg.headSize
+      dqNormed.roundToBFloat16(if: round)
+      dkNormed.roundToBFloat16(if: round)
+      let headRows = n * cfg.headCount
+      let hs = cfg.headSize
       RMSNorm.backward(
         dinp: dq.base, dscale: w.optionalGradient(.queryNormScale, l), dout: dqNormed.base,
         inp: q.base, scale: w.optionalWeight(.queryNormScale, l), rstd: qRstd.base,
@@ -168,7 +198,9 @@ final class AttentionSublayer {
         inp: k.base, scale: w.optionalWeight(.keyNormScale, l), rstd: kRstd.base,
         rows: headRows, channels: hs)
     }
-    dq.roundToBFloat16(if: round); dk.roundToBFloat16(if: round); dv.roundToBFloat16(if: round)
+    dq.roundToBFloat16(if: round)
+    dk.roundToBFloat16(if: round)
+    dv.roundToBFloat16(if: round)
     let dNormed = scratch.dNormed
     dNormed.zero()
     let projections = [(dq, ParameterName.queryWeight), (dk, .keyWeight), (dv, .valueWeight)]

@@ -30,13 +30,16 @@ final class FeedForwardSublayer {
     self.config = config
     self.layer = layer
     self.scratch = scratch
-    let n = config.tokensPerStep, nc = n * config.channels
+    let n = config.tokensPerStep
+    let nc = n * config.channels
     rows = n
     let dropout = config.dropoutRate > 0
-    normed = Arena(count: nc); rstd = Arena(count: n)
+    normed = Arena(count: nc)
+    rstd = Arena(count: n)
     network = FeedForwardNetwork(
       config: config, layer: layer, feedForwardIndex: feedForwardIndex, rows: n)
-    dropoutMask = Arena(count: dropout ? nc : 0); dropped = Arena(count: dropout ? nc : 0)
+    dropoutMask = Arena(count: dropout ? nc : 0)
+    dropped = Arena(count: dropout ? nc : 0)
   }
 
   /// The branch (N, C) of the last forward pass.
@@ -46,7 +49,11 @@ final class FeedForwardSublayer {
 
   /// Computes ``output`` from `inp` (N, C), the residual stream after the attention sublayer.
   func forward(inp: UnsafePointer<Float>, weights w: WeightViews, context: StepContext) {
-    let cfg = config, n = rows, c = cfg.channels, nc = n * c, l = layer
+    let cfg = config
+    let n = rows
+    let c = cfg.channels
+    let nc = n * c
+    let l = layer
     let precision = cfg.precision
     let round = precision.roundsToBFloat16
     dropoutActive = context.training && cfg.dropoutRate > 0
@@ -93,7 +100,11 @@ final class FeedForwardSublayer {
     dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
     weights w: WeightViews
   ) {
-    let cfg = config, n = rows, c = cfg.channels, nc = n * c, l = layer
+    let cfg = config
+    let n = rows
+    let c = cfg.channels
+    let nc = n * c
+    let l = layer
     let precision = cfg.precision
     let round = precision.roundsToBFloat16
     var dBranch = dout

@@ -39,7 +39,8 @@ public struct AvailableMemory: Sendable, Equatable {
       }
     }
     #if os(Linux)
-      let pages = sysconf(Int32(_SC_AVPHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
+      let pages = sysconf(Int32(_SC_AVPHYS_PAGES))
+      let pageSize = sysconf(Int32(_SC_PAGESIZE))
       if pages > 0 && pageSize > 0 {
         return AvailableMemory(
           bytes: Double(pages) * Double(pageSize), source: "sysconf(_SC_AVPHYS_PAGES)")

@@ -68,7 +68,8 @@ extension RunConfig {
       return RunMemoryEstimate(candidate).totalBytes <= availableBytes
     }
     guard fits(1) else { return nil }
-    var low = 1, high = model[keyPath: keyPath]  // fits(low), !fits(high)
+    var low = 1
+    var high = model[keyPath: keyPath]  // fits(low), !fits(high)
     while high - low > 1 {
       let middle = low + (high - low) / 2
       if fits(middle) { low = middle } else { high = middle }
@@ -85,7 +86,8 @@ extension RunConfig {
   /// `bytes` in binary units with one decimal ("31.6 GiB").
   static func formatBytes(_ bytes: Double) -> String {
     let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
-    var value = bytes, unit = 0
+    var value = bytes
+    var unit = 0
     while value >= 1024 && unit < units.count - 1 {
       value /= 1024
       unit += 1

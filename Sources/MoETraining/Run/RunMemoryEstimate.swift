@@ -33,17 +33,23 @@ public struct RunMemoryEstimate: Sendable, Equatable {
 
   static func optimizerStateBytes(_ optimizer: OptimizerConfig, _ model: ModelConfig) -> Double {
     let minimum = Double(optimizer.adafactor.factoredMinimumDimension)
-    var parameters = 0.0, factors = 0.0, largest = 0.0, widest = 0.0
+    var parameters = 0.0
+    var factors = 0.0
+    var largest = 0.0
+    var widest = 0.0
     for name in ParameterName.allCases {
       let shape = name.shape(model)
       guard shape.stack > 0 && shape.rows > 0 && shape.columns > 0 else { continue }
-      let stack = Double(shape.stack), rows = Double(shape.rows), columns = Double(shape.columns)
+      let stack = Double(shape.stack)
+      let rows = Double(shape.rows)
+      let columns = Double(shape.columns)
       parameters += stack * rows * columns
       factors += stack * (rows >= minimum && columns >= minimum ? rows + columns : rows * columns)
       largest = max(largest, rows * columns)
       widest = max(widest, columns)
     }
-    let floatBytes = 4.0, doubleBytes = 8.0
+    let floatBytes = 4.0
+    let doubleBytes = 8.0
     switch optimizer.kind {
     case .adafactor:
       return floatBytes * (max(factors, 1) + max(largest + widest, 1))
