@@ -90,7 +90,13 @@ public struct ModelConfig: Codable, Hashable, Sendable {
   public func isSparse(layer: Int) -> Bool {
     layer >= moeOffset && (layer - moeOffset) % moeEvery == 0
   }
-  public var sparseLayerCount: Int { (0..<layerCount).filter(isSparse).count }
+  /// Ls: the layers `isSparse(layer:)` selects, counted in closed form (a mistyped layer count
+  /// is estimated, not enumerated). Assumes `moeEvery ≥ 1`, as validation requires.
+  public var sparseLayerCount: Int {
+    let every = max(1, moeEvery)
+    let first = moeOffset >= 0 ? moeOffset : (moeOffset % every + every) % every
+    return layerCount > first ? (layerCount - 1 - first) / every + 1 : 0
+  }
   public var denseLayerCount: Int { layerCount - sparseLayerCount }
   /// hs: head size.
   public var headSize: Int { channels / headCount }
@@ -120,7 +126,8 @@ extension ModelConfig: ValidatedConfig {
       throw ConfigError(
         keyPath: "headCount", "must divide channels (\(channels)), got \(headCount)",
         suggestion: "divisors of \(channels): "
-          + (1...channels).filter { channels % $0 == 0 }.prefix(12).map(String.init).joined(separator: ", "))
+          + (1...channels).lazy.filter { channels % $0 == 0 }.prefix(12).map(String.init)
+          .joined(separator: ", "))
     }
     try require(layerCount >= 1, "layerCount", "must be positive, got \(layerCount)")
     try require(ffnHidden >= 2 && ffnHidden % 2 == 0, "ffnHidden",

@@ -193,5 +193,7 @@ public final class Transformer {
   }
 
   /// The routing plan of each sparse layer from the last forward pass (for tests and logs).
-  public var lastRoutingPlans: [RoutingPlan] { blocks.compactMap { $0.sparse?.plan } }
+  public var lastRoutingPlans: [RoutingPlan] {
+    blocks.compactMap { $0.feedForward.network.moeLayer?.plan }
+  }
 }

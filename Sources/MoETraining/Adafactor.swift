@@ -195,9 +195,11 @@ public struct Adafactor: Optimizer {
 
 /// A Double allocation for per-step sums, owned for the optimizer's lifetime.
 final class DoubleScratch: @unchecked Sendable {
+  let count: Int
   let base: UnsafeMutablePointer<Double>
 
   init(count: Int) {
+    self.count = count
     base = .allocate(capacity: max(count, 1))
     base.initialize(repeating: 0, count: max(count, 1))
   }

@@ -77,10 +77,14 @@ func pieceSignature(_ model: Transformer) -> [[Int32]] {
   let config = model.config
   for block in model.blocks {
     if config.feedForward == .relu {
-      let up = block.dense?.up ?? block.sparse!.expertFeedForward.up
+      let up: Arena
+      switch block.feedForward.network {
+      case .dense(let dense, _): up = dense.up
+      case .moe(let moe, _): up = moe.expertFeedForward.up
+      }
       signature.append(up.array.map { $0 > 0 ? 1 : 0 })
     }
-    if config.routerLogitClip > 0, let router = block.sparse?.router {
+    if config.routerLogitClip > 0, let router = block.feedForward.network.moeLayer?.router {
       signature.append(router.rawLogits.array.map { abs($0) > Float(config.routerLogitClip) ? 1 : 0 })
     }
   }

@@ -82,8 +82,8 @@ struct ModelPropertiesTests {
     model.forward(
       inputs: TestData.tokens(n, vocabulary: config.vocabSize, seed: 1),
       targets: TestData.tokens(n, vocabulary: config.vocabSize, seed: 2), training: true, step: 0)
-    let block = try #require(model.blocks.first { $0.sparse != nil })
-    let moe = block.sparse!
+    let block = try #require(model.blocks.first { $0.feedForward.network.moeLayer != nil })
+    let moe = try #require(block.feedForward.network.moeLayer)
     let plan = try #require(moe.plan)
     #expect(plan.droppedFraction == 0)
     let reference = FeedForward(
@@ -92,7 +92,7 @@ struct ModelPropertiesTests {
     for e in 0..<config.expertCount {
       var random = RandomStream(seed: 0)
       reference.forward(
-        offset: 0, rows: n, inp: block.feedForwardNormed.base,
+        offset: 0, rows: n, inp: block.feedForward.normed.base,
         weights: model.weightViews.expert(sparseIndex: 0, expert: e), dropoutRate: 0, random: &random, round: false)
       for t in 0..<n {
         // Masked gate: the plan's gate if e was chosen by token t, else 0.
@@ -109,7 +109,7 @@ struct ModelPropertiesTests {
   /// In bfloat16 mode every stored activation is bfloat16-representable; with the float32
   /// router the router probabilities are not; and the loss differs from float32 only by
   /// rounding (same seed, same weights: a small relative change).
-  @Test func bfloat16RoundsWhereDocumented() {
+  @Test func bfloat16RoundsWhereDocumented() throws {
     var config = gradientCheckConfig()
     let n = config.tokensPerStep
     let inputs = TestData.tokens(n, vocabulary: config.vocabSize, seed: 1)
@@ -125,16 +125,22 @@ struct ModelPropertiesTests {
     let (half, halfLoss) = run(.bfloat16)
     let representable = { (arena: Arena) in arena.array.allSatisfy(BFloat16.isRepresentable) }
     for block in half.blocks {
-      #expect(representable(block.out) && representable(block.q) && representable(block.attentionProbs))
-      #expect(representable(block.sparse?.router.probs ?? block.out))
+      #expect(
+        representable(block.out) && representable(block.attention.q)
+          && representable(block.attention.probs))
+      #expect(representable(block.feedForward.network.moeLayer?.router.probs ?? block.out))
     }
     #expect(representable(half.logits))
-    #expect(!representable(full.blocks[1].sparse!.router.probs))
+    let fullRouter = try #require(full.blocks[1].feedForward.network.moeLayer?.router)
+    #expect(!representable(fullRouter.probs))
     let (selective, _) = run(.bfloat16RouterFloat32)
-    #expect(!representable(selective.blocks[1].sparse!.router.probs))
-    #expect(representable(selective.blocks[1].attentionProbs))
+    let selectiveRouter = try #require(selective.blocks[1].feedForward.network.moeLayer?.router)
+    #expect(!representable(selectiveRouter.probs))
+    #expect(representable(selective.blocks[1].attention.probs))
     let (exponentials, _) = run(.bfloat16ExpFloat32)
-    #expect(!representable(exponentials.blocks[0].attentionProbs) && !representable(exponentials.logits))
+    #expect(
+      !representable(exponentials.blocks[0].attention.probs)
+        && !representable(exponentials.logits))
     #expect(representable(exponentials.blocks[0].out))
     let relative = abs(halfLoss.crossEntropy - fullLoss.crossEntropy) / fullLoss.crossEntropy
     #expect(relative > 0 && relative < 2e-2)

@@ -50,6 +50,8 @@ extension RunConfig: ValidatedConfig {
       throw ConfigError(
         keyPath: "model.vocabSize", "must be 256 for byte-level data, got \(model.vocabSize)")
     }
+    // Last: the estimate assumes every section above is valid.
+    if let available = AvailableMemory.current { try checkMemory(available: available) }
   }
 }
 
