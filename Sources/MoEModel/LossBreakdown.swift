@@ -37,4 +37,12 @@ public struct RoutingStatistics: Sendable, Codable, Equatable {
   public var droppedFraction: Double
   /// Expert load max / mean (1 = even).
   public var loadMaxOverMean: Double
+  /// Fraction of tokens whose set of experts (after the second-expert policy, before capacity)
+  /// differs between the run's precision and a float32 computation of the same router input
+  /// with the float32 master router weight (ST-MoE §3.4 roundoff flips), in [0, 1]; exactly 0
+  /// unless the precision is plain `bfloat16`.
+  public var roundoffFlipFraction: Double
+  /// Fraction of tokens whose second expert the second-expert policy kept (before capacity);
+  /// 1 under `all` with two experts per token, 0 with one.
+  public var secondExpertFraction: Double
 }
