@@ -37,6 +37,14 @@ public struct RoutingStatistics: Sendable, Codable, Equatable {
   public var droppedFraction: Double = 0
   /// Expert load max / mean (1 = even).
   public var loadMaxOverMean: Double = 0
+  /// Fraction of tokens whose set of experts (after the second-expert policy, before capacity)
+  /// differs between the run's precision and a float32 computation of the same router input
+  /// with the float32 master router weight (ST-MoE §3.4 roundoff flips), in [0, 1]; exactly 0
+  /// unless the precision is plain `bfloat16`.
+  public var roundoffFlipFraction: Double = 0
+  /// Fraction of tokens whose second expert the second-expert policy kept (before capacity);
+  /// 1 under `all` with two experts per token, 0 with one.
+  public var secondExpertFraction: Double = 0
 }
 
 extension RoutingStatistics {

@@ -10,6 +10,24 @@ public enum FeedForwardKind: String, Codable, CaseIterable, Sendable {
   case gelu
 }
 
+/// Whether a token keeps its second-choice expert (top-2 only; Mesh-TF `second_policy`, ST-MoE
+/// App. G). g₂ is the renormalised second gate p₂/(p₁ + p₂) ≤ ½ and τ `secondExpertThreshold`.
+///
+/// A declined second expert takes no capacity and contributes nothing, and the first gate stays
+/// g₁ = p₁/(p₁ + p₂) (it is not renormalised to 1), as in Mesh-TF's `_top_2_gating`; see
+/// ``TokensChooseTopK``. The policy applies in training and evaluation alike (Mesh-TF's
+/// defaults use the same policy and threshold for both).
+public enum SecondExpertPolicy: String, Codable, CaseIterable, Sendable {
+  /// Always keep the second expert (capacity permitting).
+  case all
+  /// Keep it when g₂ ≥ τ (a deterministic threshold; Mesh-TF's "threshold" uses g₂ > τ, which
+  /// differs only on exact ties).
+  case threshold
+  /// Keep it when u < g₂/τ with u ~ U[0, 1) drawn per token from the run's seeded routing
+  /// stream, i.e. with probability min(1, g₂/τ) (Mesh-TF's and ST-MoE's default, τ = 0.2).
+  case random
+}
+
 /// In what order tokens claim an expert's capacity.
 public enum RoutingPriority: String, Codable, CaseIterable, Sendable {
   /// Position order, all first choices before any second choice (causal; the decoder default).
@@ -24,13 +42,13 @@ public enum RoutingPriority: String, Codable, CaseIterable, Sendable {
 ///
 /// Dimension letters used throughout: B batch, T time (sequence), C channels, NH heads,
 /// hs = C/NH head size, L layers, V vocabulary, F FFN width, E experts, K experts per token,
-/// N = B·T rows (tokens in the routing group: the whole batch).
+/// N = B·T rows, G tokens per routing group (`routingGroupSize`; the whole batch by default).
 public struct ModelConfig: Codable, Hashable, Sendable {
   /// V: vocabulary size (byte-level data needs 256).
   public var vocabSize = 256
   /// T: tokens per sequence (also the number of learned position embeddings).
   public var sequenceLength = 128
-  /// B: sequences per step; N = B·T tokens form one routing group.
+  /// B: sequences per step; N = B·T tokens per step (one routing group unless `routingGroupSize`).
   public var batchSize = 16
   /// C: model width.
   public var channels = 128
@@ -55,12 +73,20 @@ public struct ModelConfig: Codable, Hashable, Sendable {
   public var expertCount = 8
   /// K: experts per token (1 = Switch top-1, 2 = ST-MoE top-2).
   public var expertsPerToken = 2
-  /// Capacity = max(minimumCapacity, ⌈K·N·factor/E⌉) while training…
+  /// G: tokens per routing group. The N = B·T tokens of a step split into N/G contiguous groups
+  /// (row-major over batch, then time); capacity and the load-balance loss are per group, as in
+  /// Mesh-TF's `group_size`. 0 = one group of the whole batch. Must divide N.
+  public var routingGroupSize = 0
+  /// Capacity per group = max(minimumCapacity, ⌈K·G·factor/E⌉) while training…
   public var trainCapacityFactor: Double = 1.25
   /// …and during evaluation.
   public var evalCapacityFactor: Double = 2.0
   public var minimumCapacity = 4
   public var routingPriority = RoutingPriority.tokenOrder
+  /// Which tokens keep their second expert (top-2 only): `all`, `threshold` or `random`.
+  public var secondExpertPolicy = SecondExpertPolicy.all
+  /// τ of the `threshold` and `random` second-expert policies (Mesh-TF and ST-MoE use 0.2).
+  public var secondExpertThreshold: Double = 0.2
   /// Multiplicative per-expert bias on the expert hidden activation, ones-init (ST-MoE App. C).
   public var expertBias = false
   /// c_B: weight of the load-balance loss E·Σ_e f_e·P_e (1.0 at perfect balance), per MoE layer.
@@ -83,6 +109,8 @@ public struct ModelConfig: Codable, Hashable, Sendable {
   public var precision = Precision.float32
   /// Init: truncated normal with std = √(initScale / fan_in) (Switch's reduced scale 0.1).
   public var initScale: Double = 0.1
+  /// Init scale of the router weights alone (std = √(routerInitScale / C)); 0 = `initScale`.
+  public var routerInitScale: Double = 0
 
   public init() {}
 
@@ -104,6 +132,11 @@ public struct ModelConfig: Codable, Hashable, Sendable {
   public var hiddenWidth: Int { feedForward == .geglu ? ffnHidden : ffnHidden * 3 / 2 }
   /// N: tokens per step.
   public var tokensPerStep: Int { batchSize * sequenceLength }
+
+  /// G: tokens per routing group, `routingGroupSize` or, when that is 0, N.
+  public var routingGroupTokens: Int { routingGroupSize == 0 ? tokensPerStep : routingGroupSize }
+  /// The init scale the router weights use.
+  public var effectiveRouterInitScale: Double { routerInitScale == 0 ? initScale : routerInitScale }
 
   /// Expert capacity for a routing group of `tokens` tokens.
   public func capacity(tokens: Int, factor: Double) -> Int {
@@ -157,6 +190,35 @@ extension ModelConfig: ValidatedConfig {
     try require((0..<1).contains(expertDropoutRate), "expertDropoutRate",
       "must be in [0, 1), got \(expertDropoutRate)")
     try require(initScale > 0 && initScale.isFinite, "initScale", "must be positive, got \(initScale)")
+    try require(routerInitScale >= 0 && routerInitScale.isFinite, "routerInitScale",
+      "must be a finite number ≥ 0 (0 = initScale), got \(routerInitScale)")
+    try validateRouting()
+  }
+
+  /// Checks of the routing-group and second-expert keys.
+  private func validateRouting() throws(ConfigError) {
+    let n = tokensPerStep
+    if routingGroupSize < 0 || (routingGroupSize > 0 && n % routingGroupSize != 0) {
+      let divisors = (1...n).filter { n % $0 == 0 }
+      throw ConfigError(
+        keyPath: "routingGroupSize",
+        "must be 0 (the whole batch) or divide the \(n) tokens per step (batchSize·sequenceLength"
+          + " = \(batchSize)·\(sequenceLength)), got \(routingGroupSize)",
+        suggestion: "use 0 or a divisor of \(n): "
+          + divisors.suffix(12).map(String.init).joined(separator: ", "))
+    }
+    if !(secondExpertThreshold > 0 && secondExpertThreshold <= 1) {
+      throw ConfigError(
+        keyPath: "secondExpertThreshold", "must be in (0, 1], got \(secondExpertThreshold)",
+        suggestion: "Mesh-TF and ST-MoE use 0.2")
+    }
+    if secondExpertPolicy != .all && expertsPerToken < 2 {
+      throw ConfigError(
+        keyPath: "secondExpertPolicy",
+        "\"\(secondExpertPolicy.rawValue)\" needs a second expert, but expertsPerToken is "
+          + "\(expertsPerToken)",
+        suggestion: "set expertsPerToken to 2, or secondExpertPolicy to \"all\"")
+    }
   }
 }
 

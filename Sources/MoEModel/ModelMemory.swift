@@ -13,7 +13,8 @@
 ///   gradient buffers the sublayers share, the residual stream and its gradient, the
 ///   feed-forward sublayer and its network: an FFN holds four to eleven (R, F′) hidden buffers
 ///   (by kind, bias and dropout) and its (R, C) output; an MoE layer adds the router's (N, E)
-///   buffers and three (K·N, C) gather buffers;
+///   buffers (two more for the roundoff-flip probe in plain bfloat16) and three (K·N, C)
+///   gather buffers;
 /// - ``routingBytes``: the Swift arrays of each MoE layer: the router's top-1 fractions (E),
 ///   the gate gradients (N·K) and the routing plan at its largest (N·K admitted rows).
 ///
@@ -126,23 +127,25 @@ public struct ModelMemory: Sendable, Equatable {
     let e = Double(config.expertCount)
     let routed = Double(config.expertsPerToken) * n
     let jitter = config.routerJitter > 0
+    let flipProbe = config.precision.roundsToBFloat16 && !config.precision.routerInFloat32
     let router =
       2 * buffer(jitter ? n * c : 0) + buffer(n * c)  // jitter, jittered, djittered
       + 3 * buffer(n * e) + buffer(n) + 2 * buffer(n * e)  // logits, probs, lse, gradients
+      + (flipProbe ? 2 * buffer(n * e) : 0)  // the float32 reference logits and probs
     let experts = feedForwardFloats(
       config, rows: routed, bias: config.expertBias, dropout: config.expertDropoutRate > 0)
     return router + experts + 3 * buffer(routed * c) + buffer(n * c)  // gathered …, out
   }
 
-  /// The Swift arrays of one MoE layer after a forward pass, in bytes: top-1 fractions (E
-  /// Doubles), gate gradients (N·K floats), and the plan with every choice admitted: five
-  /// N·K arrays of 4-byte values and E + 1 Int offsets.
+  /// The Swift arrays of one MoE layer after a forward pass, in bytes: top-1 fractions per
+  /// routing group (groups·E Doubles), gate gradients (N·K floats), and the plan with every
+  /// choice admitted: five N·K arrays of 4-byte values and E + 1 Int offsets.
   static func moeRoutingArrayBytes(_ config: ModelConfig) -> Double {
-    let choices =
-      Double(config.batchSize) * Double(config.sequenceLength)
-      * Double(config.expertsPerToken)
+    let n = Double(config.batchSize) * Double(config.sequenceLength)
+    let choices = n * Double(config.expertsPerToken)
     let e = Double(config.expertCount)
-    return 8 * e + 4 * choices + 5 * 4 * choices + 8 * (e + 1)
+    let groups = config.routingGroupSize > 0 ? n / Double(config.routingGroupSize) : 1
+    return 8 * groups * e + 4 * choices + 5 * 4 * choices + 8 * (e + 1)
   }
 }
 

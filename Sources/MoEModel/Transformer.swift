@@ -58,7 +58,8 @@ public final class Transformer {
     initializeParameters()
   }
 
-  /// Truncated normal (±2σ, resampled) with σ = √(initScale / fanIn) for every weight, each
+  /// Truncated normal (±2σ, resampled) with σ = √(scale / fanIn) for every weight, scale =
+  /// `routerInitScale` for the router weights (when set) and `initScale` for the rest, each
   /// tensor from its own random stream; norm scales and the expert bias start at one.
   public func initializeParameters() {
     for (position, name) in ParameterName.allCases.enumerated() {
@@ -69,7 +70,8 @@ public final class Transformer {
         continue
       }
       var random = RandomStream(seed: seed, RandomPurpose.initialization.rawValue, UInt64(position))
-      let std = (config.initScale / Double(fanIn)).squareRoot()
+      let scale = name == .routerWeight ? config.effectiveRouterInitScale : config.initScale
+      let std = (scale / Double(fanIn)).squareRoot()
       for i in 0..<slice.count { pointer[i] = random.truncatedNormal(std: std) }
     }
   }
@@ -137,7 +139,9 @@ public final class Transformer {
         layerStats.routing = RoutingStatistics(
           balanceLoss: routing.router.balanceLoss, routerZLoss: routing.router.zLoss,
           maxRouterLogit: routing.router.maxAbsLogit, routerEntropy: routing.router.entropy,
-          droppedFraction: routing.droppedFraction, loadMaxOverMean: routing.loadMaxOverMean)
+          droppedFraction: routing.droppedFraction, loadMaxOverMean: routing.loadMaxOverMean,
+          roundoffFlipFraction: routing.roundoffFlipFraction,
+          secondExpertFraction: routing.secondExpertFraction)
         loss.balanceLoss += routing.router.balanceLoss
         loss.routerZLoss += routing.router.zLoss
       }

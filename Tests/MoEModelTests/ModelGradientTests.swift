@@ -12,6 +12,8 @@ struct GradientCase: CustomTestStringConvertible, Sendable {
   var mustDrop = false
   var mustClipRouter = false
   var mustCapAttention = false
+  /// Some tokens must lose their second expert to the policy and some keep it.
+  var mustDeclineSomeSecond = false
   var testDescription: String { name }
 }
 
@@ -63,17 +65,46 @@ let gradientCases: [GradientCase] = [
     $0.routerJitter = 0.2; $0.dropoutRate = 0.2; $0.expertDropoutRate = 0.3
   },
   GradientCase(name: "multiplicative expert bias") { $0.expertBias = true },
+  GradientCase(
+    name: "threshold second-expert policy, some tokens lose their second expert",
+    configure: { $0.secondExpertPolicy = .threshold; $0.secondExpertThreshold = 0.35 },
+    mustDeclineSomeSecond: true),
+  GradientCase(
+    name: "threshold policy with capacity drops",
+    configure: {
+      $0.secondExpertPolicy = .threshold; $0.secondExpertThreshold = 0.3
+      $0.trainCapacityFactor = 0.4
+    },
+    mustDrop: true, mustDeclineSomeSecond: true),
+  GradientCase(
+    name: "random second-expert policy (draws fixed by seed)",
+    configure: { $0.secondExpertPolicy = .random; $0.secondExpertThreshold = 0.4 },
+    mustDeclineSomeSecond: true),
+  GradientCase(
+    name: "routing groups of 6 of 12 tokens, with drops",
+    configure: { $0.routingGroupSize = 6; $0.minimumCapacity = 1; $0.trainCapacityFactor = 0.5 },
+    mustDrop: true),
+  GradientCase(
+    name: "routing groups of 3, batch-prioritized, with drops",
+    configure: {
+      $0.routingGroupSize = 3; $0.minimumCapacity = 1; $0.trainCapacityFactor = 0.5
+      $0.routingPriority = .batchPrioritized
+    },
+    mustDrop: true),
+  GradientCase(name: "router init scale apart from the global one") { $0.routerInitScale = 4 },
   GradientCase(name: "every layer sparse, no aux losses") {
     $0.moeEvery = 1; $0.moeOffset = 0; $0.balanceLossCoefficient = 0; $0.routerZLossCoefficient = 0
     $0.attentionZLossCoefficient = 0; $0.outputZLossCoefficient = 0
   },
 ]
 
-/// The discrete state of the last forward pass: which expert each (token, choice) chose and
-/// whether it fit, which ReLU units were active, which router logits were clipped. The loss is
-/// smooth only while this stays the same.
+/// The discrete state of the last forward pass: which expert each (token, choice) chose,
+/// whether the second-expert policy declined it and whether it fit, which ReLU units were
+/// active, which router logits were clipped. The loss is smooth only while this stays the same.
 func pieceSignature(_ model: Transformer) -> [[Int32]] {
-  var signature = model.lastRoutingPlans.flatMap { [$0.chosenExpert, $0.row] }
+  var signature = model.lastRoutingPlans.flatMap { plan -> [[Int32]] in
+    [plan.chosenExpert, plan.row, plan.declined.map { $0 ? 1 : 0 }]
+  }
   let config = model.config
   for block in model.blocks {
     if config.feedForward == .relu {
@@ -108,6 +139,9 @@ struct ModelGradientTests {
     if testCase.mustDrop { #expect(sparseStats.contains { $0.droppedFraction > 0 }) }
     if testCase.mustClipRouter {
       #expect(sparseStats.contains { $0.maxRouterLogit > config.routerLogitClip })
+    }
+    if testCase.mustDeclineSomeSecond {
+      #expect(sparseStats.contains { $0.secondExpertFraction > 0 && $0.secondExpertFraction < 1 })
     }
     if testCase.mustCapAttention {
       #expect(base.layers.contains { $0.maxAttentionLogit > config.attentionSoftCap })

@@ -8,8 +8,21 @@ import Testing
 @Suite("Token-choice routing places tokens as specified")
 struct RoutingTests {
   func plan(_ probs: [Float], tokens: Int, experts: Int, k: Int, capacity: Int, priority: RoutingPriority = .tokenOrder) -> RoutingPlan {
-    probs.withUnsafeBufferPointer {
-      TokensChooseTopK(k: k, priority: priority).plan(probs: $0.baseAddress!, tokens: tokens, experts: experts, capacity: capacity)
+    RoutingTests.plan(
+      TokensChooseTopK(k: k, priority: priority), probs, tokens: tokens, experts: experts,
+      capacity: capacity)
+  }
+
+  /// `strategy`'s plan of `probs` (N, E) in groups of `groupSize` tokens (0 = one group).
+  static func plan(
+    _ strategy: TokensChooseTopK, _ probs: [Float], tokens: Int, experts: Int, groupSize: Int = 0,
+    capacity: Int, seed: UInt64 = 1
+  ) -> RoutingPlan {
+    var random = RandomStream(seed: seed)
+    return probs.withUnsafeBufferPointer {
+      strategy.plan(
+        probs: $0.baseAddress!, tokens: tokens, experts: experts,
+        groupSize: groupSize == 0 ? tokens : groupSize, capacity: capacity, random: &random)
     }
   }
 
@@ -50,7 +63,7 @@ struct RoutingTests {
   @Test(arguments: [1, 2])
   func auxLossesAtUniformRouting(k: Int) {
     let n = 8, c = 3, e = 4
-    let router = Router(rows: n, channels: c, experts: e, jitter: false)
+    let router = Router(rows: n, channels: c, experts: e, groupSize: n, jitter: false)
     let inputs = [Float](repeating: 0.5, count: n * c)
     let zeroWeight = [Float](repeating: 0, count: e * c)
     var random = RandomStream(seed: 1)

@@ -23,7 +23,8 @@ struct RunsTableTests {
     """
 
   /// Completed; max attention logits 3, 9, 4, 2 by layer; the MoE layers' max router logits
-  /// 5 and 8 and drop fractions 0.25 and 0.5.
+  /// 5 and 8, drop fractions 0.25 and 0.5, flip fractions 0.125 and 0.0625, second-expert
+  /// fractions 1 and 0.5.
   static func completed(_ run: PlannedRun) -> RunResult {
     var result = RunResult.crashed(
       configHash: run.id, seed: run.seed,
@@ -35,9 +36,12 @@ struct RunsTableTests {
     var metrics = MetricsRow()
     metrics.routerZLoss = 0.75
     metrics.layers = [3, 9, 4, 2].map { LayerMetrics(maxAttentionLogit: $0) }
-    for (layer, logit, dropped) in [(1, 5.0, 0.25), (3, 8.0, 0.5)] {
+    for (layer, logit, dropped, flips, second) in [
+      (1, 5.0, 0.25, 0.125, 1.0), (3, 8.0, 0.5, 0.0625, 0.5),
+    ] {
       var routing = RoutingStatistics.zero
       (routing.maxRouterLogit, routing.droppedFraction) = (logit, dropped)
+      (routing.roundoffFlipFraction, routing.secondExpertFraction) = (flips, second)
       metrics.layers[layer].routing = routing
     }
     result.lastFiniteMetrics = metrics
@@ -51,13 +55,14 @@ struct RunsTableTests {
     let header = """
       index,id,label,seed,status,divergenceStep,divergenceReason,stepsCompleted,spikeCount,\
       finalTrainLoss,evaluationCrossEntropy,quality,crossEntropyFloor,routerZLoss,maxRouterLogit,\
-      maxAttentionLogit,droppedFraction,wallSeconds,tokensPerSecond,crashExitCode,crashSignal
+      maxAttentionLogit,droppedFraction,roundoffFlipFraction,secondExpertFraction,wallSeconds,tokensPerSecond,crashExitCode,crashSignal
       """
     let lines = [
       header,
-      "0,\(first.id),\(first.label),0,completed,,,30,0,1.5,1.25,-1.25,1.0,0.75,8.0,9.0,0.375,2.0,"
+      "0,\(first.id),\(first.label),0,completed,,,30,0,1.5,1.25,-1.25,1.0,0.75,8.0,9.0,0.375,0.125,"
+        + "0.75,2.0,"
         + "1000.0,,",
-      "1,\(second.id),\(second.label),1,missing" + String(repeating: ",", count: 16),
+      "1,\(second.id),\(second.label),1,missing" + String(repeating: ",", count: 18),
     ]
     #expect(report.runsTable.text == lines.joined(separator: "\n") + "\n")
   }

@@ -169,6 +169,7 @@ import Testing
       choices == [
         "model.feedForward": ["geglu", "relu", "gelu"],
         "model.routingPriority": ["tokenOrder", "batchPrioritized"],
+        "model.secondExpertPolicy": ["all", "threshold", "random"],
         "model.precision": [
           "float32", "bfloat16", "bfloat16-router-float32", "bfloat16-exp-float32",
         ],

@@ -16,6 +16,7 @@ struct MetricsTableTests {
     "outputZLoss", "gradientNorm", "updateRMS", "clippedFraction", "layer0_maxAttentionLogit",
     "layer1_maxAttentionLogit", "layer1_balanceLoss", "layer1_routerZLoss", "layer1_maxRouterLogit",
     "layer1_routerEntropy", "layer1_droppedFraction", "layer1_loadMaxOverMean",
+    "layer1_roundoffFlipFraction", "layer1_secondExpertFraction",
   ]
 
   /// A row whose values tell the columns apart: global value i is i + 0.5, layer values 10·l +
@@ -26,6 +27,7 @@ struct MetricsTableTests {
     (routing.routerEntropy, routing.droppedFraction, routing.loadMaxOverMean) = (
       14.25, 15.25, 16.25
     )
+    (routing.roundoffFlipFraction, routing.secondExpertFraction) = (17.25, 18.25)
     var row = MetricsRow()
     row.step = 7
     (row.learningRate, row.loss, row.crossEntropy, row.balanceLoss) = (1.5, 2.5, 3.5, 4.5)
@@ -54,8 +56,8 @@ struct MetricsTableTests {
     table.append(nonfinite)
     let expected = """
       \(Self.header.joined(separator: ","))
-      7,1.5,2.5,3.5,4.5,5.5,6.5,7.5,8.5,,,0.25,10.25,11.25,12.25,13.25,14.25,15.25,16.25
-      8,1.5,nan,3.5,4.5,5.5,6.5,7.5,inf,0.125,,0.25,10.25,11.25,12.25,-inf,14.25,15.25,16.25
+      7,1.5,2.5,3.5,4.5,5.5,6.5,7.5,8.5,,,0.25,10.25,11.25,12.25,13.25,14.25,15.25,16.25,17.25,18.25
+      8,1.5,nan,3.5,4.5,5.5,6.5,7.5,inf,0.125,,0.25,10.25,11.25,12.25,-inf,14.25,15.25,16.25,17.25,18.25
 
       """
     #expect(table.csv == expected)
@@ -70,7 +72,8 @@ struct MetricsTableTests {
   /// known kind are ignored.
   @Test func csvFromAnotherVersionReads() throws {
     let header = Self.header.filter { $0 != "layer1_loadMaxOverMean" } + ["layer1_futureMetric"]
-    let values = "7,1.5,2.5,3.5,4.5,5.5,6.5,7.5,8.5,,,0.25,10.25,11.25,12.25,13.25,14.25,15.25,99"
+    let values =
+      "7,1.5,2.5,3.5,4.5,5.5,6.5,7.5,8.5,,,0.25,10.25,11.25,12.25,13.25,14.25,15.25,17.25,18.25,99"
     let table = try MetricsTable(csv: header.joined(separator: ",") + "\n" + values + "\n")
     let routing = try #require(table.rows.first?.routing(layer: 1))
     #expect(routing.loadMaxOverMean.isNaN)
@@ -80,10 +83,11 @@ struct MetricsTableTests {
 
   @Test func unreadableCSVNamesTheLine() {
     let header = Self.header.joined(separator: ",")
-    let good = "7,1.5,2.5,3.5,4.5,5.5,6.5,7.5,8.5,,,0.25,10.25,11.25,12.25,13.25,14.25,15.25,16.25"
+    let good =
+      "7,1.5,2.5,3.5,4.5,5.5,6.5,7.5,8.5,,,0.25,10.25,11.25,12.25,13.25,14.25,15.25,16.25,17.25,18.25"
     let cases: [(String, MetricsTable.ReadError)] = [
       ("", .init(line: 1, message: "no header row")),
-      (header + "\n" + good + "\n1,2\n", .init(line: 3, message: "2 cells for 19 columns")),
+      (header + "\n" + good + "\n1,2\n", .init(line: 3, message: "2 cells for 21 columns")),
       (
         header + "\n" + good.replacingOccurrences(of: "2.5", with: "x"),
         .init(line: 2, message: "loss is \"x\"")
@@ -104,7 +108,8 @@ struct MetricsTableTests {
       "layer0_maxAttentionLogit": 0.25, "layer1_maxAttentionLogit": 10.25,
       "layer1_balanceLoss": 11.25, "layer1_routerZLoss": 12.25, "layer1_maxRouterLogit": 13.25,
       "layer1_routerEntropy": 14.25, "layer1_droppedFraction": 15.25,
-      "layer1_loadMaxOverMean": 16.25,
+      "layer1_loadMaxOverMean": 16.25, "layer1_roundoffFlipFraction": 17.25,
+      "layer1_secondExpertFraction": 18.25,
     ]
     let encoder = RunDirectory.encoder
     #expect(try encoder.encode(Self.row) == encoder.encode(flat))

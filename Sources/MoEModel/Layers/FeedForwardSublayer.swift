@@ -72,17 +72,20 @@ final class FeedForwardSublayer {
       routing = nil
     case .moe(let moe, let s):
       var jitterRandom = context.random(.jitter, layer: l)
+      var routingRandom = context.random(.routing, layer: l)
       var dropoutRandom = context.random(.expertDropout, layer: l)
       let routerWeight =
         precision.routerInFloat32 ? w.masterWeight(.routerWeight, s) : w.weight(.routerWeight, s)
       let factor = context.training ? cfg.trainCapacityFactor : cfg.evalCapacityFactor
       routing = moe.forward(
         inp: normed.base, routerWeight: routerWeight,
+        masterRouterWeight: w.masterWeight(.routerWeight, s),
         expertWeights: { w.expert(sparseIndex: s, expert: $0) },
-        capacity: cfg.capacity(tokens: n, factor: factor),
+        capacity: cfg.capacity(tokens: cfg.routingGroupTokens, factor: factor),
         jitter: context.training ? Float(cfg.routerJitter) : 0, clip: Float(cfg.routerLogitClip),
         expertDropout: context.training ? Float(cfg.expertDropoutRate) : 0,
-        jitterRandom: &jitterRandom, dropoutRandom: &dropoutRandom, precision: precision)
+        jitterRandom: &jitterRandom, routingRandom: &routingRandom, dropoutRandom: &dropoutRandom,
+        precision: precision)
     }
     if dropoutActive {
       var random = context.random(.dropout, layer: l, site: 2)

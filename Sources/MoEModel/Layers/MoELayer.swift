@@ -6,8 +6,10 @@ import MoEKernels
 ///
 /// Shapes: `inp`, `out` (N, C); gathered rows (≤ K·N, C) grouped by expert.
 final class MoELayer {
-  let rows: Int, channels: Int, experts: Int, choices: Int
+  let rows: Int, channels: Int, experts: Int, choices: Int, groupSize: Int
   let router: Router
+  /// Present in the plain bfloat16 mode only (elsewhere the flip fraction is exactly 0).
+  let flipProbe: RoundoffFlipProbe?
   let expertFeedForward: FeedForward
   let strategy: any RoutingStrategy
   let gathered: Arena, dGathered: Arena, dExpertOut: Arena
@@ -20,6 +22,14 @@ final class MoELayer {
     var router = Router.Statistics()
     var droppedFraction: Double = 0
     var loadMaxOverMean: Double = 0
+    /// Fraction of the N tokens whose set of experts (after the second-expert policy, same
+    /// random draws, before capacity) differs between the run's precision and a float32
+    /// computation of the same router input with the float32 master router weight; exactly 0
+    /// (and not computed) unless the precision is plain `bfloat16`. See ``RoundoffFlipProbe``.
+    var roundoffFlipFraction: Double = 0
+    /// Fraction of the N tokens whose second choice the second-expert policy kept (before
+    /// capacity): 1 under `all` with K = 2, 0 with K = 1. See ``RoutingPlan/secondExpertFraction``.
+    var secondExpertFraction: Double = 0
   }
 
   init(config: ModelConfig, rows: Int) {
@@ -27,14 +37,21 @@ final class MoELayer {
     channels = config.channels
     experts = config.expertCount
     choices = config.expertsPerToken
+    groupSize = config.routingGroupTokens
     router = Router(
-      rows: rows, channels: config.channels, experts: config.expertCount,
+      rows: rows, channels: config.channels, experts: config.expertCount, groupSize: groupSize,
       jitter: config.routerJitter > 0)
+    let routerRounds = config.precision.roundsToBFloat16 && !config.precision.routerInFloat32
+    flipProbe = routerRounds
+      ? RoundoffFlipProbe(rows: rows, channels: config.channels, experts: config.expertCount) : nil
     expertFeedForward = FeedForward(
       kind: config.feedForward, channels: config.channels, hidden: config.hiddenWidth,
       maxRows: config.expertsPerToken * rows, bias: config.expertBias,
       dropout: config.expertDropoutRate > 0)
-    strategy = TokensChooseTopK(k: config.expertsPerToken, priority: config.routingPriority)
+    strategy = TokensChooseTopK(
+      k: config.expertsPerToken, priority: config.routingPriority,
+      secondExpertPolicy: config.secondExpertPolicy,
+      secondExpertThreshold: Float(config.secondExpertThreshold))
     gathered = Arena(count: choices * rows * channels)
     dGathered = Arena(count: choices * rows * channels)
     dExpertOut = Arena(count: choices * rows * channels)
@@ -42,11 +59,15 @@ final class MoELayer {
     dGate = Array(repeating: 0, count: rows * choices)
   }
 
+  /// `routerWeight` is the one the router computes with (the bfloat16 copy unless the router
+  /// stays float32), `masterRouterWeight` the float32 master (for the flip metric);
+  /// `capacity` is per routing group; `routingRandom` feeds the second-expert policy.
   func forward(
     inp: UnsafePointer<Float>, routerWeight: UnsafePointer<Float>,
-    expertWeights: (Int) -> FeedForwardWeights, capacity: Int, jitter: Float, clip: Float,
-    expertDropout: Float, jitterRandom: inout RandomStream, dropoutRandom: inout RandomStream,
-    precision: Precision
+    masterRouterWeight: UnsafePointer<Float>, expertWeights: (Int) -> FeedForwardWeights,
+    capacity: Int, jitter: Float, clip: Float, expertDropout: Float,
+    jitterRandom: inout RandomStream, routingRandom: inout RandomStream,
+    dropoutRandom: inout RandomStream, precision: Precision
   ) -> Statistics {
     let n = rows, c = channels
     let round = precision.roundsToBFloat16
@@ -54,7 +75,16 @@ final class MoELayer {
     stats.router = router.forward(
       inp: inp, weight: routerWeight, jitterEpsilon: jitter, clip: clip, random: &jitterRandom,
       roundToBFloat16: round && !precision.routerInFloat32)
-    var plan = strategy.plan(probs: router.probs.base, tokens: n, experts: experts, capacity: capacity)
+    let routingStart = routingRandom
+    var plan = strategy.plan(
+      probs: router.probs.base, tokens: n, experts: experts, groupSize: groupSize,
+      capacity: capacity, random: &routingRandom)
+    if let flipProbe {
+      stats.roundoffFlipFraction = flipProbe.flipFraction(
+        plan: plan, routerInput: router.projectedInput(inp), masterWeight: masterRouterWeight,
+        clip: clip, strategy: strategy, random: routingStart)
+    }
+    stats.secondExpertFraction = plan.secondExpertFraction
     if round { for i in plan.gate.indices { plan.gate[i] = BFloat16.round(plan.gate[i]) } }
     stats.droppedFraction = plan.droppedFraction
     stats.loadMaxOverMean = plan.loadMaxOverMean
@@ -128,27 +158,10 @@ final class MoELayer {
       let src = dGathered.base + row * c
       for i in 0..<c { dx[i] += src[i] }
     }
-    // Gates → probabilities. K = 1: g = p. K ≥ 2: g_i = p_i / S with S = Σ_chosen p_j, so
-    // dp_j = dg_j / S − (Σ_i dg_i·p_i) / S².
+    // Gates → probabilities: the strategy's calculus.
     router.dprobs.zero()
-    for t in 0..<n {
-      let p = router.probs.base + t * e
-      let dp = router.dprobs.base + t * e
-      if k == 1 {
-        dp[Int(plan.chosenExpert[t])] += dGate[t]
-        continue
-      }
-      var s: Float = 0, weighted: Float = 0
-      for r in 0..<k {
-        let x = Int(plan.chosenExpert[t * k + r])
-        s += p[x]
-        weighted += dGate[t * k + r] * p[x]
-      }
-      for r in 0..<k {
-        let x = Int(plan.chosenExpert[t * k + r])
-        dp[x] += dGate[t * k + r] / s - weighted / (s * s)
-      }
-    }
+    strategy.backward(
+      dprobs: router.dprobs.base, dgate: dGate, probs: router.probs.base, plan: plan)
     router.backward(
       dinp: dinp, dweight: dRouterWeight, inp: inp, weight: routerWeight,
       balanceCoefficient: balanceCoefficient, zCoefficient: zCoefficient, clip: clip,

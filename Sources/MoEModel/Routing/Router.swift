@@ -5,20 +5,26 @@ import MoEKernels
 /// softmax → strategy → plan; with the router z-loss and load-balance loss attached.
 ///
 /// Shapes: `inp` (N, C) (the normalised activation the experts also see, never jittered),
-/// `weight` (E, C), `logits`, `probs` (N, E), `lse` (N).
+/// `weight` (E, C), `logits`, `probs` (N, E), `lse` (N); the N tokens form N/G contiguous
+/// routing groups of G tokens.
 ///
 /// - jitter: `x̃ = x ⊙ u`, `u ~ U(1−ε, 1+ε)` per element, training only (Mesh-TF);
 /// - clipping: `logits = clamp(raw, −c, c)`, gradient 0 where clamped;
-/// - z-loss: `mean_n lse_n²`;
-/// - balance loss: `E · Σ_e f_e · P_e`, f_e = fraction of tokens whose top-1 expert is e (no
-///   gradient), P_e = mean_n probs[n, e]; exactly 1 for uniform probabilities.
+/// - z-loss: `mean_n lse_n²` over all N tokens;
+/// - balance loss, per group g then averaged over groups (Mesh-TF's per-group loss):
+///   `mean_g E · Σ_e f_{g,e} · P_{g,e}`, f_{g,e} = fraction of the group's tokens whose top-1
+///   expert is e (no gradient), P_{g,e} = mean over the group of probs[n, e]; exactly 1 for
+///   uniform probabilities. Its gradient is `E·f_{g(n),e}/N` in probs[n, e] whatever G is,
+///   since every group has G tokens and there are N/G of them.
 public final class Router {
   let rows: Int, channels: Int, experts: Int
+  /// G: tokens per routing group (divides N).
+  let groupSize: Int
   /// Jitter multipliers (N, C) and the jittered copy (N, C), when jitter is on.
   let jitter: Arena, jitteredInput: Arena
   public let rawLogits: Arena, logits: Arena, probs: Arena, lse: Arena
   let dprobs: Arena, dlogits: Arena, djittered: Arena
-  /// f_e of the last forward (top-1 fractions).
+  /// f_{g,e} of the last forward (top-1 fractions per group), (N/G, E) row-major.
   public private(set) var topFraction: [Double]
   var usedJitter = false
 
@@ -30,10 +36,12 @@ public final class Router {
     public var entropy: Double = 0
   }
 
-  init(rows: Int, channels: Int, experts: Int, jitter enabled: Bool) {
+  init(rows: Int, channels: Int, experts: Int, groupSize: Int, jitter enabled: Bool) {
+    precondition(groupSize >= 1 && rows % groupSize == 0, "group size must divide the rows")
     self.rows = rows
     self.channels = channels
     self.experts = experts
+    self.groupSize = groupSize
     jitter = Arena(count: enabled ? rows * channels : 0)
     jitteredInput = Arena(count: enabled ? rows * channels : 0)
     djittered = Arena(count: rows * channels)
@@ -43,7 +51,12 @@ public final class Router {
     lse = Arena(count: rows)
     dprobs = Arena(count: rows * experts)
     dlogits = Arena(count: rows * experts)
-    topFraction = Array(repeating: 0, count: experts)
+    topFraction = Array(repeating: 0, count: rows / groupSize * experts)
+  }
+
+  /// What the router projection read in the last forward: the jittered copy, or `inp` itself.
+  func projectedInput(_ inp: UnsafePointer<Float>) -> UnsafePointer<Float> {
+    usedJitter ? UnsafePointer(jitteredInput.base) : inp
   }
 
   /// Computes logits, probabilities and the aux losses. `roundToBFloat16` rounds the logits
@@ -72,8 +85,9 @@ public final class Router {
       stats.maxAbsLogit = max(stats.maxAbsLogit, Double(abs(raw)))
       logits.base[i] = clip > 0 ? min(max(raw, -clip), clip) : raw
     }
-    var meanProb = [Double](repeating: 0, count: e)
-    for x in 0..<e { topFraction[x] = 0 }
+    let groups = n / groupSize
+    var meanProb = [Double](repeating: 0, count: groups * e)  // per (group, expert) sums
+    for i in topFraction.indices { topFraction[i] = 0 }
     var zSum: Double = 0, entropySum: Double = 0
     for t in 0..<n {
       let p = probs.base + t * e
@@ -81,22 +95,28 @@ public final class Router {
       lse.base[t] = l
       zSum += Double(l) * Double(l)
       if roundToBFloat16 { BFloat16.roundInPlace(p, count: e) }
+      let groupBase = t / groupSize * e
       var best = 0
       for x in 0..<e {
-        meanProb[x] += Double(p[x])
+        meanProb[groupBase + x] += Double(p[x])
         if p[x] > p[best] { best = x }
         if p[x] > 0 { entropySum -= Double(p[x]) * Double(ElementwiseMath.log(p[x])) }
       }
       if p[best].isNaN { stats.balanceLoss = .nan }
-      topFraction[best] += 1
+      topFraction[groupBase + best] += 1
     }
+    let inverseG = 1 / Double(groupSize)
+    var balanceSum: Double = 0
+    for g in 0..<groups {
+      var balance: Double = 0
+      for x in (g * e)..<((g + 1) * e) {
+        topFraction[x] *= inverseG
+        balance += topFraction[x] * meanProb[x] * inverseG
+      }
+      balanceSum += Double(e) * balance
+    }
+    stats.balanceLoss = stats.balanceLoss.isNaN ? .nan : balanceSum / Double(groups)
     let inverseN = 1 / Double(n)
-    var balance: Double = 0
-    for x in 0..<e {
-      topFraction[x] *= inverseN
-      balance += topFraction[x] * meanProb[x] * inverseN
-    }
-    stats.balanceLoss = stats.balanceLoss.isNaN ? .nan : Double(e) * balance
     stats.zLoss = zSum * inverseN
     stats.entropy = entropySum * inverseN
     return stats
@@ -105,7 +125,7 @@ public final class Router {
   /// Backpropagates `dgate`-derived probability gradients (already in ``dprobs``) plus the two
   /// aux losses with their coefficients, accumulating into `dinp` and `dweight`.
   ///
-  /// d(balance)/d p[n,e] = E·f_e/N; d(z)/d logits[n,e] = 2·lse_n·p[n,e]/N.
+  /// d(balance)/d p[n,e] = E·f_{g(n),e}/N; d(z)/d logits[n,e] = 2·lse_n·p[n,e]/N.
   func backward(
     dinp: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>,
     inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
@@ -117,7 +137,8 @@ public final class Router {
     dlogits.zero()
     for t in 0..<n {
       let dp = dprobs.base + t * e
-      for x in 0..<e { dp[x] += balanceScale * Float(topFraction[x]) }
+      let groupBase = t / groupSize * e
+      for x in 0..<e { dp[x] += balanceScale * Float(topFraction[groupBase + x]) }
       let p = probs.base + t * e
       let dl = dlogits.base + t * e
       Softmax.rowBackward(dinp: dl, dout: dp, probs: p, count: e)

@@ -1,21 +1,29 @@
-/// Where every token of a routing group goes: the interface between routing and the experts.
+/// Where every token of a step goes: the interface between routing and the experts.
 ///
-/// Admitted (token, expert) pairs are stored as *rows*, grouped by expert in slot order, so
-/// expert e owns rows `expertOffsets[e] ..< expertOffsets[e+1]` of the gathered buffers and its
-/// FFN is one GEMM per direction over contiguous rows (never over capacity padding).
-/// Dispatch, combine and both of their backward passes read only this plan.
+/// The N tokens split into N/G contiguous routing groups of G tokens; each expert has
+/// `capacity` slots per group. Admitted (token, expert) pairs are stored as *rows*, grouped by
+/// expert (then by group, then by slot), so expert e owns rows
+/// `expertOffsets[e] ..< expertOffsets[e+1]` of the gathered buffers and its FFN is one GEMM per
+/// direction over contiguous rows (never over capacity padding). Dispatch, combine and both of
+/// their backward passes read only this plan.
 public struct RoutingPlan: Sendable, Equatable {
-  /// N: tokens in the group; K: choices per token; E: experts.
+  /// N: tokens in the step; K: choices per token; E: experts; G: tokens per routing group.
   public var tokens: Int
   public var choices: Int
   public var experts: Int
+  public var groupSize: Int
+  /// Slots per expert in each group.
   public var capacity: Int
   /// Per token and choice rank (N·K): the chosen expert (by descending probability).
   public var chosenExpert: [Int32]
   /// Per token and choice rank (N·K): the combine weight (renormalised gate, see
   /// ``TokensChooseTopK``), whether or not the choice was admitted.
   public var gate: [Float]
-  /// Per token and choice rank (N·K): the row holding this assignment, or −1 if dropped.
+  /// Per token and choice rank (N·K): true when the second-expert policy declined this choice
+  /// (it takes no slot and has no row, but its probability still renormalises the first gate).
+  public var declined: [Bool]
+  /// Per token and choice rank (N·K): the row holding this assignment, or −1 if declined or
+  /// dropped for lack of capacity.
   public var row: [Int32]
   /// Per row: the token it came from and its choice rank.
   public var rowToken: [Int32]
@@ -25,9 +33,18 @@ public struct RoutingPlan: Sendable, Equatable {
 
   public var admittedCount: Int { expertOffsets[experts] }
   public func load(_ expert: Int) -> Int { expertOffsets[expert + 1] - expertOffsets[expert] }
-  /// Fraction of the N·K (token, choice) assignments that found no room.
+  /// (token, choice) assignments the strategy wanted to send (N·K minus declined ones).
+  public var wantedCount: Int { tokens * choices - declined.count(where: { $0 }) }
+  /// Fraction of the wanted (token, choice) assignments that found no room.
   public var droppedFraction: Double {
-    Double(tokens * choices - admittedCount) / Double(max(1, tokens * choices))
+    Double(wantedCount - admittedCount) / Double(max(1, wantedCount))
+  }
+  /// Fraction of tokens whose second choice the second-expert policy kept (whether or not it
+  /// then found room; see ``droppedFraction``): 1 under `all` with K = 2, 0 with K = 1.
+  public var secondExpertFraction: Double {
+    guard choices >= 2 else { return 0 }
+    let kept = (0..<tokens).count(where: { !declined[$0 * choices + 1] })
+    return Double(kept) / Double(max(1, tokens))
   }
   /// Tokens with no admitted choice at all (they pass through the residual only).
   public var fullyDroppedTokenCount: Int {
@@ -39,16 +56,22 @@ public struct RoutingPlan: Sendable, Equatable {
     let mean = Double(loads.reduce(0, +)) / Double(experts)
     return mean > 0 ? Double(loads.max() ?? 0) / mean : 0
   }
-}
 
-/// Turns router probabilities into a ``RoutingPlan``: the one hook in the routing pipeline.
-///
-/// The pipeline around it (jitter, router logits, clipping, softmax, z-loss and balance loss)
-/// is shared by every strategy; see ``Router``.
-public protocol RoutingStrategy: Sendable {
-  /// False when a token's placement depends on later tokens in the sequence, which in a
-  /// decoder leaks the future (so such a strategy is for encoders or for study only).
-  var isCausal: Bool { get }
-  /// `probs` is (N, E), row-major.
-  func plan(probs: UnsafePointer<Float>, tokens: Int, experts: Int, capacity: Int) -> RoutingPlan
+  /// Whether token `token` is sent to the same set of experts here as in `other` (its chosen
+  /// experts minus the declined choices, before capacity; rank order does not matter).
+  public func sendsSameExperts(as other: RoutingPlan, token: Int) -> Bool {
+    let k = choices
+    func sent(_ plan: RoutingPlan, _ r: Int) -> Int32? {
+      plan.declined[token * k + r] ? nil : plan.chosenExpert[token * k + r]
+    }
+    var count = 0
+    var otherCount = 0
+    for r in 0..<k {
+      if sent(other, r) != nil { otherCount += 1 }
+      guard let expert = sent(self, r) else { continue }
+      count += 1
+      if !(0..<k).contains(where: { sent(other, $0) == expert }) { return false }
+    }
+    return count == otherCount
+  }
 }

@@ -38,7 +38,8 @@ extension SweepReport {
 
   /// What a run's result says; every cell but `status` is empty for a run without one. The
   /// router and attention columns are the last finite logged values: the maxima over layers,
-  /// and the mean drop fraction over MoE layers.
+  /// and the mean drop and second-expert fractions over MoE layers (the roundoff-flip
+  /// fraction is the maximum over MoE layers).
   static let runResultColumns: [CSVTable.Column<RunLine>] = [
     .init("status") { .text($0.result?.status.rawValue ?? "missing") },
     .init("divergenceStep") { .optional($0.result?.divergence?.step) },
@@ -56,6 +57,12 @@ extension SweepReport {
     .init("maxAttentionLogit") { .optional($0.metrics?.layers.map(\.maxAttentionLogit).max()) },
     .init("droppedFraction") { line in
       .optional(line.metrics.flatMap { mean($0.moeLayerValues(\.droppedFraction)) })
+    },
+    .init("roundoffFlipFraction") { line in
+      .optional(line.metrics?.moeLayerValues(\.roundoffFlipFraction).max())
+    },
+    .init("secondExpertFraction") { line in
+      .optional(line.metrics.flatMap { mean($0.moeLayerValues(\.secondExpertFraction)) })
     },
     .init("wallSeconds") { .optional($0.result?.wallSeconds) },
     .init("tokensPerSecond") { line in

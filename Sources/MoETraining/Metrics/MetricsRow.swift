@@ -117,5 +117,7 @@ extension RoutingStatistics {
     .init("routerEntropy", \.routerEntropy),
     .init("droppedFraction", \.droppedFraction),
     .init("loadMaxOverMean", \.loadMaxOverMean),
+    .init("roundoffFlipFraction", \.roundoffFlipFraction),
+    .init("secondExpertFraction", \.secondExpertFraction),
   ]
 }
