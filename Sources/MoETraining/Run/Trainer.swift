@@ -89,11 +89,12 @@ public final class Trainer {
       if verdict != nil { break }
     }
     let trainingSeconds = Self.seconds(ContinuousClock.now - clock)
+    let floor = source.crossEntropyFloor(evaluationBatches: config.evaluationBatches)
     var result = RunResult(
       status: verdict == nil ? .completed : .diverged, configHash: configHash, seed: config.seed,
       stepsCompleted: stepsCompleted, divergence: verdict, spikes: detector.events, lastFiniteMetrics: lastFinite,
       finalTrainLoss: nil, evaluationCrossEntropy: nil, quality: nil,
-      crossEntropyFloor: source.crossEntropyFloor, wallSeconds: 0,
+      crossEntropyFloor: floor, wallSeconds: 0,
       tokensPerSecond: Double(max(stepsCompleted, 1) * tokensPerStep) / max(trainingSeconds, 1e-9),
       provenance: .current(configHash: configHash, start: start), crash: nil)
     let tail = recentLosses.suffix(max(1, recentLosses.count / 10))
