@@ -8,12 +8,12 @@ import Testing
 @Suite struct SharedVocabularyCorpusTests {
   static func corpus(
     vocabulary: Int, domains: Int, branching: Int = 2, batchSize: Int, sequenceLength: Int,
-    shared: Bool = true, weighting: DomainWeighting = .random
+    shared: Bool = true, weighting: DomainWeighting = .random, corpusSeed: UInt64 = 5
   ) -> SyntheticMarkovCorpus {
     SyntheticMarkovCorpus(
       vocabularySize: vocabulary, domainCount: domains, branching: branching,
-      domainWeighting: weighting, sharedVocabulary: shared, corpusSeed: 5, batchSize: batchSize,
-      sequenceLength: sequenceLength, seed: 11)
+      domainWeighting: weighting, sharedVocabulary: shared, corpusSeed: corpusSeed,
+      batchSize: batchSize, sequenceLength: sequenceLength, seed: 11)
   }
 
   /// p(x₀…x_k) = Σ_d w_d·π_d(x₀)·Πᵢ P_d(x_{i−1}, xᵢ), summed over the domain assignments
@@ -93,11 +93,12 @@ import Testing
       #expect((0..<32).allSatisfy { source.startProbability(domain: d, token: $0) > 0 })
     }
     let successorSets = source.chains.map { chain in
-      Set((0..<32).flatMap { from in
-        (0..<32).filter { chain.transitionProbability(from: from, to: $0) > 0 }.map {
-          from * 32 + $0
-        }
-      })
+      Set(
+        (0..<32).flatMap { from in
+          (0..<32).filter { chain.transitionProbability(from: from, to: $0) > 0 }.map {
+            from * 32 + $0
+          }
+        })
     }
     #expect(Set(successorSets).count == 4)
     let (inputs, targets) = batch(source, 0)
@@ -121,17 +122,18 @@ import Testing
     #expect(try #require(source.crossEntropyFloor(evaluationBatches: 4)) == source.entropyRate)
   }
 
-  /// Routing has to matter: on the study corpus (V = 64, D = 4, branching 4, shared) a bigram
-  /// table, the best predictor that ignores everything but the last token, is far above the
-  /// floor. Its exact conditional entropy H(X_{t+1} | X_t) under the stationary mixture,
-  /// p(i, j) = Σ_d w_d·π_d(i)·P_d(i, j), mixes four rows of 4 successors each: about
-  /// ln 4 ≈ 1.4 nats above one domain's rate. The floor pays ln 4 at most once per sequence
-  /// (identifying the domain), ≈ 0.04 nats per token over T = 32. So the gap must exceed
-  /// 1 nat.
+  /// Routing has to matter: on the study corpus (V = 64, D = 4, branching 4, corpus seed 0,
+  /// shared) a bigram table, the best predictor that ignores everything but the last token, is
+  /// far above the floor. Its exact conditional entropy H(X_{t+1} | X_t) under the stationary
+  /// mixture, p(i, j) = Σ_d w_d·π_d(i)·P_d(i, j), mixes four rows of 4 successors each: up to
+  /// ln 4 ≈ 1.39 nats above one domain's rate (less where rows share successors). The floor
+  /// pays about ln 4 once per sequence (identifying the domain), ≈ 0.04 nats per token over
+  /// T = 32. Both numbers are exact for these fixed seeds (2.19 and 1.10 nats): the gap
+  /// exceeds 1 nat.
   @Test func aBigramTableIsFarAboveTheFloor() throws {
     let source = Self.corpus(
       vocabulary: 64, domains: 4, branching: 4, batchSize: 8, sequenceLength: 32,
-      weighting: .uniform)
+      weighting: .uniform, corpusSeed: 0)
     var bigram = 0.0
     for i in 0..<64 {
       let pairs = (0..<64).map { j in
