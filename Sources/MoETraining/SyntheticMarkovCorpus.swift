@@ -54,7 +54,7 @@ public struct SyntheticMarkovCorpus: BatchSource {
   ///   - branching: successors per state (≥ 2; fewer in a domain with fewer tokens).
   ///   - domainWeighting: uniform weights, or Dirichlet(1) weights drawn from `corpusSeed`.
   ///   - sharedVocabulary: every domain a chain over all V tokens instead of its own slice.
-  ///   - corpusSeed: seeds the chains and weights.
+  ///   - corpusSeed: seeds the chains, the permutations and the weights.
   ///   - batchSize: B, sequences per batch.
   ///   - sequenceLength: T, input tokens per sequence.
   ///   - seed: the run seed, which seeds the sequences.
