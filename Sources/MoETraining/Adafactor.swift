@@ -13,7 +13,13 @@ import MoEKernels
 ///     otherwise:  V̂ ← β₂ₜ·V̂ + (1 − β₂ₜ)·(G² + ε₁)   elementwise
 ///     U = G / √V̂
 ///     Û = U / max(1, RMS(U)/d)                         (d = updateClipping; skipped if d = 0)
-///     θ ← θ − α·Û,  α = lr·max(ε₂, RMS(θ))  if multiplyByParameterScale, else α = lr
+///     θ ← θ − α·Û,  α = m·lr·max(ε₂, RMS(θ))  if multiplyByParameterScale, else α = m·lr
+///
+/// m is the slice's learning-rate multiplier (1 unless given; see ``OptimizerConfig``). It
+/// scales α only, after clipping, so a slice's update is m times its m = 1 update. With
+/// `multiplyByParameterScale` ("relative steps", Mesh-TF's default) lr is a *relative* step:
+/// every matrix moves by lr·max(ε₂, RMS(θ)) × Û, so a clipped update (RMS(Û) = d = 1) changes
+/// the matrix by exactly the fraction lr of its RMS; the multiplier makes that fraction m·lr.
 ///
 /// **Clipping group.** Update clipping and the parameter scale are computed per stacked
 /// matrix, not over the whole slice: a slice stacked over layers holds what Mesh-TF stores as
@@ -29,6 +35,8 @@ import MoEKernels
 public struct Adafactor: Optimizer {
   public let slices: [ParameterSlice]
   public let config: AdafactorConfig
+  /// One per slice; the slice's step size α is multiplied by it.
+  public let learningRateMultipliers: [Float]
   /// Second-moment state: per factored matrix rows R then columns C; per other matrix V̂.
   private let secondMoments: Arena
   private let stateOffsets: [Int]
@@ -40,9 +48,13 @@ public struct Adafactor: Optimizer {
   private let columnSumScratch: DoubleScratch
   private var meter: UpdateMeter
 
-  public init(slices: [ParameterSlice], config: AdafactorConfig) {
+  public init(
+    slices: [ParameterSlice], config: AdafactorConfig, learningRateMultipliers: [Float]? = nil
+  ) {
     self.slices = slices
     self.config = config
+    self.learningRateMultipliers = checkedLearningRateMultipliers(
+      learningRateMultipliers, slices: slices)
     meter = UpdateMeter(slices: slices)
     let minimum = config.factoredMinimumDimension
     isFactored = slices.map { $0.rows >= minimum && $0.columns >= minimum }
@@ -97,7 +109,7 @@ public struct Adafactor: Optimizer {
           clippedGroups += 1
         }
         groups += 1
-        var stepSize = Double(learningRate)
+        var stepSize = Double(learningRate) * Double(learningRateMultipliers[index])
         if config.multiplyByParameterScale {
           stepSize *= max(config.epsilon2, Adafactor.rootMeanSquare(theta, count: size))
         }

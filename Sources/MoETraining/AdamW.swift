@@ -16,23 +16,33 @@ import MoEKernels
 /// by lr: λ = 1e-4 removes 1e-4 of θ per step at the peak whatever the peak learning rate is
 /// (the "coupled" form, θ −= lr·λ·θ, would tie decay strength to the swept learning rate).
 ///
+/// lr in the Adam term is the scheduled rate times the slice's learning-rate multiplier (1
+/// unless given; see ``OptimizerConfig``); the decay term is not multiplied.
+///
 /// **Numerics.** Moments are float32; the bias corrections 1 − βᵗ are computed in Double and
 /// applied as float32 factors, so they are exact to float32 rounding at every t.
 public struct AdamW: Optimizer {
   public let slices: [ParameterSlice]
   public let config: AdamWConfig
   public let peakLearningRate: Float
+  /// One per slice; the slice's Adam step uses multiplier × the scheduled rate.
+  public let learningRateMultipliers: [Float]
   private let firstMoment: Arena
   private let secondMoment: Arena
   private let stateOffsets: [Int]
   private var meter: UpdateMeter
 
-  public init(slices: [ParameterSlice], config: AdamWConfig, peakLearningRate: Float) {
+  public init(
+    slices: [ParameterSlice], config: AdamWConfig, peakLearningRate: Float,
+    learningRateMultipliers: [Float]? = nil
+  ) {
     precondition(
       peakLearningRate >= 0 && peakLearningRate.isFinite, "peak learning rate must be ≥ 0")
     self.slices = slices
     self.config = config
     self.peakLearningRate = peakLearningRate
+    self.learningRateMultipliers = checkedLearningRateMultipliers(
+      learningRateMultipliers, slices: slices)
     meter = UpdateMeter(slices: slices)
     var offsets: [Int] = []
     var total = 0
@@ -64,6 +74,7 @@ public struct AdamW: Optimizer {
       let grad = gradients + slice.range.lowerBound
       let m = firstMoment.base + stateOffsets[index]
       let v = secondMoment.base + stateOffsets[index]
+      let rate = learningRate * learningRateMultipliers[index]
       let squares = interleavedSum(slice.count) { k in
         let g = grad[k]
         m[k] = beta1 * m[k] + (1 - beta1) * g
@@ -71,7 +82,7 @@ public struct AdamW: Optimizer {
         let mHat = m[k] * inverseCorrection1
         let vHat = v[k] * inverseCorrection2
         let old = theta[k]
-        let new = old - learningRate * mHat / (vHat.squareRoot() + epsilon) - decay * old
+        let new = old - rate * mHat / (vHat.squareRoot() + epsilon) - decay * old
         theta[k] = new
         let change = Double(new) - Double(old)
         return change * change

@@ -16,9 +16,9 @@ public protocol BatchSource: Sendable {
   var sequenceLength: Int { get }
   /// Every token is in `0..<vocabularySize`.
   var vocabularySize: Int { get }
-  /// The lowest expected cross-entropy (nats per target token) any model can reach on this
-  /// source, when it is known exactly; `nil` otherwise.
-  var crossEntropyFloor: Double? { get }
+  /// The lowest cross-entropy (nats per target token) any model can be expected to reach on
+  /// the held-out batches 0..<`evaluationBatches`, when it is known exactly; `nil` otherwise.
+  func crossEntropyFloor(evaluationBatches: Int) -> Double?
 
   /// Writes training batch `step` (B·T tokens each) into `inputs` and `targets`.
   func trainingBatch(

@@ -12,7 +12,7 @@ public struct ByteCorpus: BatchSource {
   public let batchSize: Int
   public let sequenceLength: Int
   public var vocabularySize: Int { 256 }
-  public var crossEntropyFloor: Double? { nil }
+  public func crossEntropyFloor(evaluationBatches: Int) -> Double? { nil }
   public let seed: UInt64
   public let bytes: [UInt8]
   public let trainingRange: Range<Int>

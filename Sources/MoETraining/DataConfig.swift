@@ -12,13 +12,20 @@ public enum DomainWeighting: String, Codable, Hashable, Sendable, CaseIterable {
 
 /// The data section of a run.
 ///
+/// `sharedVocabulary` turns the synthetic corpus into one where routing has to matter: the D
+/// domains are chains over the same V tokens that differ in their transitions only, so the
+/// domain of a sequence must be inferred from its context, and the floor is the Bayes-optimal
+/// predictor's cross-entropy on the held-out batches (``SyntheticMarkovCorpus``). With the
+/// default (disjoint slices) the first token reveals the domain and a bigram table is optimal.
+///
 /// Batch size, sequence length and vocabulary size come from the model and training sections
 /// and are passed to ``makeSource(vocabularySize:batchSize:sequenceLength:seed:)``.
 public struct DataConfig: Codable, Hashable, Sendable, ValidatedConfig {
   public var kind = DataKind.synthetic  // embedded multi-domain Markov corpus; no downloads
-  public var domainCount = 4  // synthetic: D domains, each owning V/D tokens
+  public var domainCount = 4  // synthetic: D domains, each owning V/D tokens (unless shared)
   public var branching = 4  // synthetic: successors per token (≥ 2); 4 gives ≈ 1.08 nats/token
   public var domainWeighting = DomainWeighting.uniform  // synthetic: uniform or seeded weights
+  public var sharedVocabulary = false  // synthetic: every domain a chain over all V tokens
   public var corpusSeed = 0  // synthetic: seeds the chains, fixed across run seeds
   public var textPath = ""  // bytes: the text file (train = first 90 %, held-out = last 10 %)
 
@@ -46,15 +53,17 @@ public struct DataConfig: Codable, Hashable, Sendable, ValidatedConfig {
   ) throws(ConfigError) -> any BatchSource {
     switch kind {
     case .synthetic:
-      guard domainCount <= vocabularySize else {
+      guard sharedVocabulary || domainCount <= vocabularySize else {
         throw ConfigError(
           keyPath: "domainCount",
-          "\(domainCount) domains cannot each own a token of a \(vocabularySize)-token vocabulary")
+          "\(domainCount) domains cannot each own a token of a \(vocabularySize)-token vocabulary",
+          suggestion: "fewer domains, or sharedVocabulary: true")
       }
       return SyntheticMarkovCorpus(
         vocabularySize: vocabularySize, domainCount: domainCount, branching: branching,
-        domainWeighting: domainWeighting, corpusSeed: UInt64(corpusSeed), batchSize: batchSize,
-        sequenceLength: sequenceLength, seed: seed)
+        domainWeighting: domainWeighting, sharedVocabulary: sharedVocabulary,
+        corpusSeed: UInt64(corpusSeed), batchSize: batchSize, sequenceLength: sequenceLength,
+        seed: seed)
     case .bytes:
       guard vocabularySize >= 256 else {
         throw ConfigError(

@@ -105,6 +105,42 @@ public struct MarkovChain: Sendable {
     return MarkovChain(successors: successors, probabilities: probabilities)
   }
 
+  /// A uniformly random permutation of 0..<n (Fisher–Yates), drawn from `random`.
+  public static func randomPermutation(
+    _ n: Int, using random: inout RandomStream
+  ) -> [Int] {
+    var permutation = Array(0..<n)
+    for i in stride(from: n - 1, to: 0, by: -1) {
+      permutation.swapAt(i, random.index(below: i + 1))
+    }
+    return permutation
+  }
+
+  /// The same chain with state i renamed `permutation[i]`: P′(σ(i), σ(j)) = P(i, j), and
+  /// π′(σ(i)) = π(i), H′ = H (recomputed by the same power iteration).
+  public func relabeled(by permutation: [Int]) -> MarkovChain {
+    precondition(permutation.count == stateCount, "one new name per state")
+    precondition(Set(permutation).count == stateCount, "the new names must be a permutation")
+    var successorLists = [[Int]](repeating: [], count: stateCount)
+    var probabilityLists = [[Double]](repeating: [], count: stateCount)
+    for state in 0..<stateCount {
+      let range = successorStart[state]..<successorStart[state + 1]
+      successorLists[permutation[state]] = range.map { permutation[Int(successors[$0])] }
+      probabilityLists[permutation[state]] = range.map { probabilities[$0] }
+    }
+    return MarkovChain(successors: successorLists, probabilities: probabilityLists)
+  }
+
+  /// P(from, to): the probability that `to` follows `from` (summed over repeated entries of
+  /// the successor list), 0 if it is not a successor.
+  public func transitionProbability(from state: Int, to next: Int) -> Double {
+    var total = 0.0
+    for k in successorStart[state]..<successorStart[state + 1] where Int(successors[k]) == next {
+      total += probabilities[k]
+    }
+    return total
+  }
+
   /// The successor of `state` for a uniform draw `u` in [0, 1).
   @inline(__always)
   public func nextState(after state: Int, uniform u: Double) -> Int {

@@ -1,4 +1,5 @@
 import MoEKernels
+import MoEModel
 
 /// An optimizer that updates a flat parameter arena in place from a flat gradient arena.
 ///
@@ -46,13 +47,35 @@ extension OptimizerConfig {
   ///
   /// `peakLearningRate` is the schedule's peak (``ScheduleConfig/learningRate``); only AdamW
   /// uses it, to turn the current learning rate into the schedule factor of its weight decay.
+  /// The router weights (``ParameterName/routerWeight``) get ``routerLearningRateMultiplier``.
   public func makeOptimizer(slices: [ParameterSlice], peakLearningRate: Float) -> any Optimizer {
+    let multipliers = learningRateMultipliers(for: slices)
     switch kind {
-    case .adafactor: return Adafactor(slices: slices, config: adafactor)
-    case .adamW: return AdamW(slices: slices, config: adamW, peakLearningRate: peakLearningRate)
-    case .sgd: return SGD(slices: slices, config: sgd)
+    case .adafactor:
+      return Adafactor(slices: slices, config: adafactor, learningRateMultipliers: multipliers)
+    case .adamW:
+      return AdamW(
+        slices: slices, config: adamW, peakLearningRate: peakLearningRate,
+        learningRateMultipliers: multipliers)
+    case .sgd: return SGD(slices: slices, config: sgd, learningRateMultipliers: multipliers)
     }
   }
+
+  /// One learning-rate multiplier per slice: the router multiplier for router weights, else 1.
+  public func learningRateMultipliers(for slices: [ParameterSlice]) -> [Float] {
+    slices.map {
+      $0.name == ParameterName.routerWeight.rawValue ? Float(routerLearningRateMultiplier) : 1
+    }
+  }
+}
+
+/// The per-slice learning-rate multipliers an optimizer was given (all 1 when none).
+func checkedLearningRateMultipliers(_ multipliers: [Float]?, slices: [ParameterSlice]) -> [Float] {
+  guard let multipliers else { return Array(repeating: 1, count: slices.count) }
+  precondition(multipliers.count == slices.count, "one learning-rate multiplier per slice")
+  precondition(
+    multipliers.allSatisfy { $0 >= 0 && $0.isFinite }, "learning-rate multipliers must be ≥ 0")
+  return multipliers
 }
 
 /// Sums of squared update components per slice, turned into ``UpdateStatistics`` at the end.

@@ -10,12 +10,22 @@ public enum OptimizerKind: String, Codable, Hashable, Sendable, CaseIterable {
 /// Every optimizer's section is always present (so a sweep can set `adamW.beta2` while `kind`
 /// is `adafactor` without error); only the section named by `kind` is used. The peak learning
 /// rate is not here: it lives in ``ScheduleConfig/learningRate``, a sweep axis of its own.
+///
+/// `routerLearningRateMultiplier` m scales the learning rate of the router weights
+/// (`ParameterName.routerWeight`, every MoE layer) and of nothing else, in every optimizer:
+/// SGD and AdamW take the step with m·lr (AdamW's independent weight decay is not scaled: it
+/// does not depend on the rate by design); Adafactor multiplies its step size α by m, after
+/// update clipping, so with `multiplyByParameterScale` the router moves by
+/// m·lr·max(ε₂, RMS(θ_router)) × the clipped direction, i.e. m times the *relative* step of
+/// the other tensors. Optimizer state (moments) is unaffected, so the router's update is
+/// exactly m times the update it would get at m = 1, up to float32 rounding of the product.
 public struct OptimizerConfig: Codable, Hashable, Sendable, ValidatedConfig {
   public var kind = OptimizerKind.adafactor  // ST-MoE pre-training optimizer
   public var adafactor = AdafactorConfig()  // used when kind == .adafactor
   public var adamW = AdamWConfig()  // used when kind == .adamW
   public var sgd = SGDConfig()  // used when kind == .sgd
   public var gradientClipNorm = 0.0  // global L2 norm limit before the step; 0 = off (Wortsman: 1)
+  public var routerLearningRateMultiplier = 1.0  // router weights' rate = this × lr; 0 = frozen
 
   public init() {}
 
@@ -25,6 +35,9 @@ public struct OptimizerConfig: Codable, Hashable, Sendable, ValidatedConfig {
     do { try sgd.validate() } catch { throw error.prefixed(by: "sgd") }
     try ConfigChecks.requireNonNegative(
       gradientClipNorm, key: "gradientClipNorm", suggestion: "0 turns clipping off")
+    try ConfigChecks.require(
+      routerLearningRateMultiplier, in: 0...1e6, key: "routerLearningRateMultiplier",
+      suggestion: "1 trains the router like every other tensor; 0 freezes it")
   }
 }
 

@@ -5,17 +5,24 @@ import MoEKernels
 ///     μ = 0:  θ ← θ − lr·g
 ///     μ > 0:  b ← μ·b + g  (b starts at 0, so b = g after the first step);  θ ← θ − lr·b
 ///
-/// Momentum state is allocated only when μ > 0.
+/// lr is the scheduled rate times the slice's learning-rate multiplier (1 unless given; see
+/// ``OptimizerConfig``). Momentum state is allocated only when μ > 0.
 public struct SGD: Optimizer {
   public let slices: [ParameterSlice]
   public let config: SGDConfig
+  /// One per slice; the slice's step uses multiplier × the scheduled rate.
+  public let learningRateMultipliers: [Float]
   private let momentumBuffer: Arena?
   private let stateOffsets: [Int]
   private var meter: UpdateMeter
 
-  public init(slices: [ParameterSlice], config: SGDConfig) {
+  public init(
+    slices: [ParameterSlice], config: SGDConfig, learningRateMultipliers: [Float]? = nil
+  ) {
     self.slices = slices
     self.config = config
+    self.learningRateMultipliers = checkedLearningRateMultipliers(
+      learningRateMultipliers, slices: slices)
     meter = UpdateMeter(slices: slices)
     var offsets: [Int] = []
     var total = 0
@@ -37,6 +44,7 @@ public struct SGD: Optimizer {
       let theta = parameters + slice.range.lowerBound
       let grad = gradients + slice.range.lowerBound
       let buffer = momentumBuffer.map { $0.base + stateOffsets[index] }
+      let rate = learningRate * learningRateMultipliers[index]
       let squares = interleavedSum(slice.count) { k in
         var direction = grad[k]
         if let buffer {
@@ -44,7 +52,7 @@ public struct SGD: Optimizer {
           direction = buffer[k]
         }
         let old = theta[k]
-        let new = old - learningRate * direction
+        let new = old - rate * direction
         theta[k] = new
         let change = Double(new) - Double(old)
         return change * change

@@ -105,6 +105,40 @@ import Testing
     divergence = DivergenceConfig()
     divergence.zMinimumCount = 200
     #expect(refusedKey { try divergence.validate() } == "zMinimumCount")
+    divergence = DivergenceConfig()
+    divergence.regressionMargin = -0.5
+    #expect(refusedKey { try divergence.validate() } == "regressionMargin")
+    divergence = DivergenceConfig()
+    divergence.regressionMargin = .infinity
+    #expect(refusedKey { try divergence.validate() } == "regressionMargin")
+    divergence = DivergenceConfig()
+    divergence.regressionSmoothingSteps = 0
+    #expect(refusedKey { try divergence.validate() } == "regressionSmoothingSteps")
+    divergence = DivergenceConfig()
+    divergence.regressionPatience = 0
+    #expect(refusedKey { try divergence.validate() } == "regressionPatience")
+    divergence = DivergenceConfig()
+    divergence.regressionStartStep = -1
+    #expect(refusedKey { try divergence.validate() } == "regressionStartStep")
+  }
+
+  @Test func routerLearningRateMultiplierMustBeFiniteAndNonNegative() throws {
+    var optimizer = OptimizerConfig()
+    for bad in [-1.0, .nan, .infinity] {
+      optimizer.routerLearningRateMultiplier = bad
+      #expect(refusedKey { try optimizer.validate() } == "routerLearningRateMultiplier")
+    }
+    optimizer.routerLearningRateMultiplier = 0  // freezes the router: allowed
+    try optimizer.validate()
+  }
+
+  /// A shared vocabulary lifts the limit of one token per domain.
+  @Test func sharedVocabularyAllowsMoreDomainsThanTokens() throws {
+    var data = DataConfig()
+    data.domainCount = 8
+    data.sharedVocabulary = true
+    let source = try data.makeSource(vocabularySize: 4, batchSize: 1, sequenceLength: 8, seed: 0)
+    #expect((source as? SyntheticMarkovCorpus)?.chains.count == 8)
   }
 
   /// Configs survive a JSON round trip under their property names; an unknown enum value is

@@ -4,15 +4,15 @@ import Testing
 
 /// Each divergence rule fires on a crafted loss sequence and stays silent on healthy ones.
 @Suite struct DivergenceDetectorTests {
-  /// Feeds `losses` from step 0 (gradient norm 1); returns the first verdict, if any.
+  /// Feeds `losses` as cross-entropies from step `start` (gradient norm 1); returns the first
+  /// verdict, if any.
   @discardableResult
   func feed(_ detector: inout DivergenceDetector, _ losses: [Double], from start: Int = 0)
     -> DivergenceVerdict?
   {
     for (offset, loss) in losses.enumerated() {
-      if let verdict = detector.observe(step: start + offset, loss: loss, gradientNorm: 1) {
-        return verdict
-      }
+      let verdict = detector.observe(step: start + offset, crossEntropy: loss, gradientNorm: 1)
+      if let verdict { return verdict }
     }
     return nil
   }
@@ -43,9 +43,40 @@ import Testing
     for (loss, norm) in [(Double.nan, 1.0), (.infinity, 1), (2.0, .nan), (2.0, -.infinity)] {
       var detector = DivergenceDetector(DivergenceConfig())
       feed(&detector, [5, 4, 3])
-      let verdict = detector.observe(step: 3, loss: loss, gradientNorm: norm)
+      let verdict = detector.observe(step: 3, crossEntropy: loss, gradientNorm: norm)
       #expect(verdict?.reason == .nonfinite && verdict?.step == 3)
     }
+  }
+
+  /// A non-finite auxiliary term (here the router z-loss, or the total it enters) ends the run
+  /// even when the cross-entropy is finite; the verdict reports that cross-entropy.
+  @Test func nonFiniteOtherLossTermDivergesImmediately() {
+    for terms in [[Double.infinity, 0.1], [3.5, .nan]] {
+      var detector = DivergenceDetector(DivergenceConfig())
+      feed(&detector, [5, 4, 3])
+      let verdict = detector.observe(step: 3, crossEntropy: 3, gradientNorm: 1, otherTerms: terms)
+      #expect(verdict == DivergenceVerdict(step: 3, reason: .nonfinite, loss: 3))
+    }
+  }
+
+  /// The cap and spike rules judge the cross-entropy, not the total loss.
+  ///
+  /// The z-loss 1e-1 pattern of the committed runs: CE 4.0 at step 0, then 4.5 up to step
+  /// 199, while the total loss (CE plus a growing z-loss term 0.1·step) climbs to 24.4: above
+  /// 3 × 4.0 = 12 from step 76 on (4.5 + 7.6). CE never exceeds 12 nor doubles: no verdict
+  /// and no spike events. Fed the total instead (the old judgement), the run is capped at 76.
+  @Test func capAndSpikesJudgeCrossEntropyNotTheTotalLoss() {
+    let crossEntropy = [4.0] + [Double](repeating: 4.5, count: 199)
+    let total = crossEntropy.enumerated().map { step, ce in ce + 0.1 * Double(step) }
+    var detector = DivergenceDetector(DivergenceConfig())
+    for step in 0..<200 {
+      let verdict = detector.observe(
+        step: step, crossEntropy: crossEntropy[step], gradientNorm: 1, otherTerms: [total[step]])
+      #expect(verdict == nil)
+    }
+    #expect(detector.events.isEmpty)
+    var onTotal = DivergenceDetector(DivergenceConfig())
+    #expect(feed(&onTotal, total)?.reason == .cap && onTotal.verdict?.step == 76)
   }
 
   /// A loss above capFactor × the first loss diverges.
@@ -55,7 +86,7 @@ import Testing
     var detector = DivergenceDetector(Self.config(ratio: false, zScore: false))
     #expect(feed(&detector, [5, 4, 15]) == nil)
     #expect(
-      detector.observe(step: 3, loss: 15.01, gradientNorm: 1)
+      detector.observe(step: 3, crossEntropy: 15.01, gradientNorm: 1)
         == DivergenceVerdict(step: 3, reason: .cap, loss: 15.01))
   }
 
@@ -127,9 +158,9 @@ import Testing
   /// After a verdict the detector answers with the same verdict and records nothing more.
   @Test func verdictIsSticky() {
     var detector = DivergenceDetector(DivergenceConfig())
-    let first = detector.observe(step: 0, loss: 2, gradientNorm: .nan)
+    let first = detector.observe(step: 0, crossEntropy: 2, gradientNorm: .nan)
     #expect(first == DivergenceVerdict(step: 0, reason: .nonfinite, loss: 2))
-    #expect(detector.observe(step: 1, loss: 1, gradientNorm: 1) == first)
+    #expect(detector.observe(step: 1, crossEntropy: 1, gradientNorm: 1) == first)
     #expect(detector.verdict == first && detector.initialLoss == nil)
   }
 }

@@ -51,11 +51,18 @@ struct TrainerTests {
     config.schedule.kind = .constant
     config.schedule.learningRate = 1e4
     config.steps = 50
-    let result = try Trainer(config: config).run()
+    let trainer = try Trainer(config: config)
+    let result = trainer.run()
     #expect(result.status == .diverged)
     let divergence = try #require(result.divergence)
     #expect(divergence.step < 50)
     #expect([DivergenceReason.nonfinite, .cap].contains(divergence.reason))
+    // The verdict judged the cross-entropy of its step (logged as the last row), not the total.
+    let column = try #require(trainer.metrics.columns.firstIndex(of: "crossEntropy"))
+    let crossEntropy = try #require(trainer.metrics.rows.last?[column])
+    #expect(
+      divergence.loss == crossEntropy || (divergence.loss.isNaN && crossEntropy.isNaN),
+      "verdict \(divergence.loss), logged CE \(crossEntropy)")
     #expect(result.quality == nil && result.evaluationCrossEntropy == nil)
     #expect(result.lastFiniteMetrics?.loss.isFinite == true)
   }

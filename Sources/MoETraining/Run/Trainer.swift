@@ -6,10 +6,11 @@ import MoEModel
 /// One training run: model, data, optimizer, schedule and divergence detector wired together.
 ///
 /// Each step: load batch `step` → forward (training) → backward → global gradient norm
-/// (clipped if configured) → divergence rules → optimizer update at the scheduled rate. A
-/// non-finite loss or gradient stops the run before the update; a diverged run is a result,
-/// not an error. A completed run is evaluated on held-out batches with the eval capacity
-/// factor and no jitter or dropout.
+/// (clipped if configured) → divergence rules (on the cross-entropy; every loss term and the
+/// gradient norm must be finite) → optimizer update at the scheduled rate. A non-finite loss
+/// term or gradient stops the run before the update; a diverged run is a result, not an error.
+/// A completed run is evaluated on held-out batches with the eval capacity factor and no
+/// jitter or dropout.
 public final class Trainer {
   public let config: RunConfig
   public let configHash: String
@@ -95,11 +96,12 @@ public final class Trainer {
       if verdict != nil { break }
     }
     let trainingSeconds = Self.seconds(ContinuousClock.now - clock)
+    let floor = source.crossEntropyFloor(evaluationBatches: config.evaluationBatches)
     var result = RunResult(
       status: verdict == nil ? .completed : .diverged, configHash: configHash, seed: config.seed,
       stepsCompleted: stepsCompleted, divergence: verdict, spikes: detector.events, lastFiniteMetrics: lastFinite,
       finalTrainLoss: nil, evaluationCrossEntropy: nil, quality: nil,
-      crossEntropyFloor: source.crossEntropyFloor, wallSeconds: 0,
+      crossEntropyFloor: floor, wallSeconds: 0,
       tokensPerSecond: Double(max(stepsCompleted, 1) * tokensPerStep) / max(trainingSeconds, 1e-9),
       provenance: .current(configHash: configHash, start: start), crash: nil)
     let tail = recentLosses.suffix(max(1, recentLosses.count / 10))
@@ -136,7 +138,11 @@ public final class Trainer {
     let gradientNorm = GradientClipping.clip(
       model.gradients.base, count: model.gradients.count, maximumNorm: config.optimizer.gradientClipNorm)
     let learningRate = schedule.learningRate(atStep: step)
-    let verdict = detector.observe(step: step, loss: loss.total, gradientNorm: gradientNorm)
+    let verdict = detector.observe(
+      step: step, crossEntropy: loss.crossEntropy, gradientNorm: gradientNorm,
+      otherTerms: [
+        loss.total, loss.balanceLoss, loss.routerZLoss, loss.attentionZLoss, loss.outputZLoss,
+      ])
     var update: UpdateStatistics?
     if verdict?.reason != .nonfinite {
       update = optimizer.step(
