@@ -58,8 +58,7 @@ struct TrainerTests {
     #expect(divergence.step < 50)
     #expect([DivergenceReason.nonfinite, .cap].contains(divergence.reason))
     // The verdict judged the cross-entropy of its step (logged as the last row), not the total.
-    let column = try #require(trainer.metrics.columns.firstIndex(of: "crossEntropy"))
-    let crossEntropy = try #require(trainer.metrics.rows.last?[column])
+    let crossEntropy = try #require(trainer.metrics.rows.last?.crossEntropy)
     #expect(
       divergence.loss == crossEntropy || (divergence.loss.isNaN && crossEntropy.isNaN),
       "verdict \(divergence.loss), logged CE \(crossEntropy)")
