@@ -109,10 +109,21 @@ struct TablesCommand: ParsableCommand {
       switch check.verdict {
       case .noCommittedResult:
         failures.append("\(check.committed.url.path): no committed result")
-      case .otherKernel(let kernel):
+      case .otherKernel(let kernel, let start):
+        checks += 1
+        let through = start.agreesThroughStep.map { "cross-entropy agrees through step \($0)" }
+        let difference = String(format: "%.1e", start.maxRelativeDifference)
         print(
-          "\(name) run \(run.index): committed with OpenBLAS \(kernel), here \(BLAS.coreName): "
-            + "not comparable bit for bit, skipped")
+          "\(name) run \(run.index) (\(run.label), seed \(run.seed)): committed with OpenBLAS "
+            + "\(kernel), here \(BLAS.coreName): first row "
+            + (start.agrees ? "agrees" : "DIFFERS at \(start.firstDisagreement ?? "")")
+            + " (max relative difference \(difference), tolerance "
+            + "\(KernelAgreement.relativeTolerance); \(through ?? "no agreeing row"))")
+        if !start.agrees {
+          failures.append(
+            "\(check.committed.url.path): the recomputed run's first row differs beyond the "
+              + "tolerance")
+        }
       case .identical, .different:
         let same = check.verdict == .identical
         checks += 1

@@ -128,8 +128,9 @@ public struct StudyRegeneration: Sendable {
       /// Same metrics CSV byte for byte, same status, divergence step and quality.
       case identical
       case different
-      /// Committed with another OpenBLAS kernel (named): not comparable bit for bit, skipped.
-      case otherKernel(String)
+      /// Committed with a kernel (named) of another sgemm family: only the start of the run is
+      /// comparable; it agrees within ``KernelAgreement/relativeTolerance`` or it does not.
+      case otherKernel(String, KernelAgreement.EarlyComparison)
       /// The study's directory has no result for the run.
       case noCommittedResult
     }
@@ -142,8 +143,9 @@ public struct StudyRegeneration: Sendable {
   }
 
   /// Recomputes the runs of `sample` under `scratch` with a ``SweepRunner`` (worker processes,
-  /// exactly as a sweep computes them) and compares each with its committed run. Runs committed
-  /// with a kernel other than `blasCore` are not recomputed.
+  /// exactly as a sweep computes them) and compares each with its committed run: bit for bit
+  /// when the committed kernel shares this machine's sgemm (`blasCore`), otherwise the start of
+  /// the run within a tolerance (``KernelAgreement``).
   ///
   /// - Throws: `CancellationError` when interrupted (Ctrl-C), besides file errors.
   public func recompute(
@@ -160,24 +162,35 @@ public struct StudyRegeneration: Sendable {
       let verdict: RunCheck.Verdict
       switch expected?.provenance.blasCore {
       case nil: verdict = .noCommittedResult
-      case blasCore?: verdict = .different  // until recomputed
-      case let other?: verdict = .otherKernel(other)
+      case let core? where KernelAgreement.sharesSgemm(core, blasCore):
+        verdict = .different  // until recomputed
+      case let other?:
+        verdict = .otherKernel(other, .init(firstDisagreement: nil, maxRelativeDifference: 0))
       }
       checks.append(RunCheck(study: study, run: run, committed: committed, verdict: verdict))
     }
     // A run in two studies' samples (a shared baseline) is recomputed once.
     var toRecompute: [PlannedRun] = []
     for check in checks
-    where check.verdict == .different && !toRecompute.contains(where: { $0.id == check.run.id }) {
+    where check.verdict != .noCommittedResult
+      && !toRecompute.contains(where: { $0.id == check.run.id })
+    {
       toRecompute.append(check.run)
     }
     let scratchResults = SweepResults(scratch)
     let outcome = try SweepRunner(results: scratchResults, options: options).run(
       toRecompute, progress: progress)
     if outcome.interrupted { throw CancellationError() }
-    for (position, check) in checks.enumerated() where check.verdict == .different {
+    for (position, check) in checks.enumerated() {
       guard let expected = committedResults[position] else { continue }
       let recomputed = scratchResults.runDirectory(id: check.run.id)
+      if case .otherKernel(let kernel, _) = check.verdict {
+        let start = KernelAgreement.compareStart(
+          committed: try check.committed.readMetrics()?.rows ?? [],
+          recomputed: try recomputed.readMetrics()?.rows ?? [])
+        checks[position].verdict = .otherKernel(kernel, start)
+        continue
+      }
       let result = try recomputed.readResult()
       let metrics = try? String(contentsOf: recomputed.metricsURL, encoding: .utf8)
       let same =
