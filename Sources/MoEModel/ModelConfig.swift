@@ -64,6 +64,10 @@ public struct ModelConfig: Codable, Hashable, Sendable {
   public var normScale = true
   /// RMS-normalise queries and keys per head before the dot product (Wortsman et al. 2023).
   public var qkNorm = false
+  /// With `qkNorm` (and `normScale`): learnable per-head gains on the normalised q and k.
+  /// false bounds the attention logits by construction: |q̂·k̂|/√hs ≤ √hs for unit-RMS q̂, k̂
+  /// (Cauchy–Schwarz), so they cannot grow with the weights.
+  public var qkNormScale = true
   /// Attention logit soft cap c: logits → c·tanh(logits/c); 0 = off.
   public var attentionSoftCap: Double = 0
   /// Layer l is MoE when l ≥ moeOffset and (l − moeOffset) is a multiple of moeEvery.

@@ -10,7 +10,7 @@ public enum ParameterName: String, CaseIterable, Sendable, Codable {
   case positionEmbedding  // (T, C)
   case attentionNormScale  // (L, 1, C)
   case queryWeight, keyWeight, valueWeight, attentionOutputWeight  // (L, C, C)
-  case queryNormScale, keyNormScale  // (L, 1, hs), with qkNorm and normScale
+  case queryNormScale, keyNormScale  // (L, 1, hs), with qkNorm, qkNormScale and normScale
   case feedForwardNormScale  // (L, 1, C)
   case denseGateWeight  // (Ld, F, C), GEGLU only
   case denseUpWeight  // (Ld, F′, C)
@@ -35,7 +35,7 @@ public enum ParameterName: String, CaseIterable, Sendable, Codable {
     case .attentionNormScale, .feedForwardNormScale: return (l * scaled, 1, c)
     case .queryWeight, .keyWeight, .valueWeight, .attentionOutputWeight: return (l, c, c)
     case .queryNormScale, .keyNormScale:
-      return (config.qkNorm ? l * scaled : 0, 1, config.headSize)
+      return (config.qkNorm && config.qkNormScale ? l * scaled : 0, 1, config.headSize)
     case .denseGateWeight: return (ld * gated, f, c)
     case .denseUpWeight: return (ld, f, c)
     case .denseDownWeight: return (ld, c, f)

@@ -61,6 +61,7 @@ let gradientCases: [GradientCase] = [
   }, mustCapAttention: true),
   GradientCase(name: "QK-norm with scales") { $0.qkNorm = true },
   GradientCase(name: "QK-norm without scales") { $0.qkNorm = true; $0.normScale = false },
+  GradientCase(name: "QK-norm without its own gains") { $0.qkNorm = true; $0.qkNormScale = false },
   GradientCase(name: "router jitter, dropout and expert dropout (noise fixed by seed)") {
     $0.routerJitter = 0.2; $0.dropoutRate = 0.2; $0.expertDropoutRate = 0.3
   },

@@ -168,3 +168,43 @@ struct ModelCostTests {
     #expect(tiny.activeParametersPerToken == 3_886_208 - 2 * 6 * 3 * 128 * 512)
   }
 }
+
+/// QK-norm without its own gains bounds the attention logits by construction.
+@Suite("Bounded attention")
+struct BoundedAttentionTests {
+  /// With unit-RMS q̂ and k̂ per head, |q̂·k̂|/√hs ≤ √hs (Cauchy–Schwarz): however large the
+  /// query and key weights grow (here ×1000), no logit exceeds √hs. With the gains (ones at
+  /// init, multiplied by 30 here) the same model's logits go past that bound.
+  @Test func logitsStayWithinTheSquareRootOfTheHeadSize() {
+    var config = gradientCheckConfig()
+    config.qkNorm = true
+    config.qkNormScale = false
+    let withGains = ParameterLayout({ var c = config; c.qkNormScale = true; return c }())
+    let headSize = config.headSize
+    #expect(ParameterLayout(config).totalCount
+      == withGains.totalCount - 2 * config.layerCount * headSize)
+    let model = Transformer(config: config, seed: 1)
+    for name in [ParameterName.queryWeight, .keyWeight] {
+      let slice = model.layout.slice(name)
+      for i in slice.range { model.parameters.base[i] *= 1000 }
+    }
+    let n = config.tokensPerStep
+    let loss = model.forward(
+      inputs: TestData.tokens(n, vocabulary: config.vocabSize, seed: 5),
+      targets: TestData.tokens(n, vocabulary: config.vocabSize, seed: 6), training: true, step: 0)
+    let bound = Double(headSize).squareRoot() * (1 + 1e-5)
+    #expect(loss.layers.allSatisfy { $0.maxAttentionLogit <= bound })
+    #expect(loss.layers.contains { $0.maxAttentionLogit > 0.5 * bound })
+
+    config.qkNormScale = true
+    let gained = Transformer(config: config, seed: 1)
+    for name in [ParameterName.queryNormScale, .keyNormScale] {
+      let slice = gained.layout.slice(name)
+      for i in slice.range { gained.parameters.base[i] *= 30 }
+    }
+    let unbounded = gained.forward(
+      inputs: TestData.tokens(n, vocabulary: config.vocabSize, seed: 5),
+      targets: TestData.tokens(n, vocabulary: config.vocabSize, seed: 6), training: true, step: 0)
+    #expect(unbounded.layers.contains { $0.maxAttentionLogit > bound })
+  }
+}
