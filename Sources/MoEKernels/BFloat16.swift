@@ -26,6 +26,8 @@ public enum BFloat16 {
   /// Written as a branch-free loop over the bit patterns (NaN chosen by a select), which the
   /// compiler vectorises.
   public static func roundInPlace(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
+    StepProfile.enter(.rounding)
+    defer { StepProfile.leave() }
     pointer.withMemoryRebound(to: UInt32.self, capacity: count) { bits in
       for i in 0..<count {
         let b = bits[i]

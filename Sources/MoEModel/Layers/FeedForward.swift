@@ -60,6 +60,8 @@ final class FeedForward {
   ) {
     guard r > 0 else { return }
     precondition(offset + r <= maxRows)
+    StepProfile.enter(.forward)  // an expert's FFN is model compute, not routing
+    defer { StepProfile.leave() }
     let c = channels, f = hidden, at = offset * f, count = r * f
     Linear.forward(out: up.base + at, inp: inp, weight: w.up, rows: r, inFeatures: c, outFeatures: f)
     if round { BFloat16.roundInPlace(up.base + at, count: count) }
@@ -96,6 +98,8 @@ final class FeedForward {
     dropoutActive: Bool, round: Bool
   ) {
     guard r > 0 else { return }
+    StepProfile.enter(.backward)  // an expert's FFN is model compute, not routing
+    defer { StepProfile.leave() }
     let c = channels, f = hidden, at = offset * f, count = r * f
     var dh = dHidden.base + at
     dh.update(repeating: 0, count: count)
