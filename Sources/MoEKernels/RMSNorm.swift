@@ -14,14 +14,27 @@ public enum RMSNorm {
     for row in 0..<n {
       let x = inp + row * c
       let y = out + row * c
-      var sumSquares: Double = 0
-      for i in 0..<c { sumSquares += Double(x[i]) * Double(x[i]) }
-      let r = Float(1 / (sumSquares / Double(c) + epsilon).squareRoot())
+      let r = Float(1 / (Elementwise.sumOfSquares(x, count: c) / Double(c) + epsilon).squareRoot())
       rstd[row] = r
+      var i = 0
       if let scale {
-        for i in 0..<c { y[i] = x[i] * r * scale[i] }
+        while i + 8 <= c {
+          y.store(x.lanes(at: i) * r * scale.lanes(at: i), at: i)
+          i += 8
+        }
+        while i < c {
+          y[i] = x[i] * r * scale[i]
+          i += 1
+        }
       } else {
-        for i in 0..<c { y[i] = x[i] * r }
+        while i + 8 <= c {
+          y.store(x.lanes(at: i) * r, at: i)
+          i += 8
+        }
+        while i < c {
+          y[i] = x[i] * r
+          i += 1
+        }
       }
     }
   }
@@ -35,22 +48,44 @@ public enum RMSNorm {
     dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, scale: UnsafePointer<Float>?,
     rstd: UnsafePointer<Float>, rows n: Int, channels c: Int
   ) {
+    let ones = Lanes(repeating: 1)
     for row in 0..<n {
       let x = inp + row * c
       let dy = dout + row * c
       let dx = dinp + row * c
       let r = rstd[row]
-      var dot: Double = 0
-      for i in 0..<c {
+      var dotLow = SIMD4<Double>(), dotHigh = SIMD4<Double>()
+      var i = 0
+      while i + 8 <= c {
+        let g = dy.lanes(at: i) * (scale?.lanes(at: i) ?? ones)
+        let (gLow, gHigh) = LaneMath.widened(g)
+        let (xLow, xHigh) = LaneMath.widened(x.lanes(at: i) * r)
+        dotLow += gLow * xLow
+        dotHigh += gHigh * xHigh
+        i += 8
+      }
+      var dot = (dotLow + dotHigh).sum()
+      while i < c {
         let g = scale.map { dy[i] * $0[i] } ?? dy[i]
         dot += Double(g) * Double(x[i] * r)
+        i += 1
       }
       let meanDot = Float(dot / Double(c))
-      for i in 0..<c {
+      i = 0
+      while i + 8 <= c {
+        let xhat = x.lanes(at: i) * r
+        let dyLanes = dy.lanes(at: i)
+        let g = dyLanes * (scale?.lanes(at: i) ?? ones)
+        dx.store(dx.lanes(at: i) + r * (g - xhat * meanDot), at: i)
+        if let dscale { dscale.store(dscale.lanes(at: i) + dyLanes * xhat, at: i) }
+        i += 8
+      }
+      while i < c {
         let xhat = x[i] * r
         let g = scale.map { dy[i] * $0[i] } ?? dy[i]
         dx[i] += r * (g - xhat * meanDot)
         if let dscale { dscale[i] += dy[i] * xhat }
+        i += 1
       }
     }
   }

@@ -39,13 +39,25 @@ public enum SoftmaxCrossEntropy {
       let p = probs + row * v
       let d = dlogits + row * v
       let factor = ceScale + 2 * zScale * lse[row]
-      for i in 0..<v { d[i] += factor * p[i] }
+      var i = 0
+      while i + 8 <= v {
+        d.store(d.lanes(at: i) + factor * p.lanes(at: i), at: i)
+        i += 8
+      }
+      while i < v {
+        d[i] += factor * p[i]
+        i += 1
+      }
       d[Int(targets[row])] -= ceScale
     }
   }
 }
 
-/// Numerically stable softmax of one row.
+/// Numerically stable softmax of one row, eight lanes at a time with a scalar tail.
+///
+/// The maximum skips NaNs (as `Swift.max` does) and a NaN entry then makes the sum, every
+/// probability and the log-partition NaN. The sum of exponentials is accumulated per lane and
+/// then across lanes (float32; a reordering of the sequential sum).
 public enum Softmax {
   /// Writes `out = softmax(inp)` (count values) and returns `log Σ exp(inp)`.
   @inline(__always)
@@ -53,22 +65,48 @@ public enum Softmax {
   public static func row(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int)
     -> Float
   {
-    var maxValue = -Float.infinity
-    for i in 0..<count { maxValue = max(maxValue, inp[i]) }
+    var maxLanes = Lanes(repeating: -.infinity)
+    var i = 0
+    while i + 8 <= count {
+      maxLanes = LaneMath.maximum(inp.lanes(at: i), maxLanes)
+      i += 8
+    }
+    var maxValue = LaneMath.largestLane(maxLanes)
+    while i < count {
+      maxValue = max(maxValue, inp[i])
+      i += 1
+    }
     if !maxValue.isFinite {
       // +inf or NaN somewhere (or all -inf): the row has no meaningful distribution.
       let hasNaN = (0..<count).contains { inp[$0].isNaN }
       for i in 0..<count { out[i] = .nan }
       return hasNaN || maxValue == .infinity ? .nan : -.infinity
     }
-    var sum: Float = 0
-    for i in 0..<count {
+    var sumLanes = Lanes()
+    i = 0
+    while i + 8 <= count {
+      let e = LaneMath.exp(inp.lanes(at: i) - maxValue)
+      out.store(e, at: i)
+      sumLanes += e
+      i += 8
+    }
+    var sum = sumLanes.sum()
+    while i < count {
       let e = ElementwiseMath.exp(inp[i] - maxValue)
       out[i] = e
       sum += e
+      i += 1
     }
     let inverse = 1 / sum
-    for i in 0..<count { out[i] *= inverse }
+    i = 0
+    while i + 8 <= count {
+      out.store(out.lanes(at: i) * inverse, at: i)
+      i += 8
+    }
+    while i < count {
+      out[i] *= inverse
+      i += 1
+    }
     return maxValue + ElementwiseMath.log(sum)
   }
 

@@ -102,8 +102,7 @@ public final class Transformer {
     }
     let precision = config.precision
     if precision.roundsToBFloat16 {
-      computeWeights.copy(from: parameters)
-      BFloat16.roundInPlace(computeWeights.base, count: computeWeights.count)
+      BFloat16.round(from: parameters.base, into: computeWeights.base, count: computeWeights.count)
     }
     let context = StepContext(training: training, step: step, seed: seed)
     let w = weightViews
