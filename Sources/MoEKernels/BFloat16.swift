@@ -34,6 +34,15 @@ public enum BFloat16 {
   ) {
     StepProfile.enter(.rounding)
     defer { StepProfile.leave() }
+    roundWithoutProfiling(from: source, into: destination, count: count)
+  }
+
+  /// ``round(from:into:count:)`` for kernels that round what they just wrote (a row still in
+  /// cache): no profile hook, so the time counts as the kernel's.
+  @inline(__always)
+  static func roundWithoutProfiling(
+    from source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int
+  ) {
     var i = 0
     while i + 16 <= count {
       let first = LaneMath.roundedToBFloat16(source.lanes(at: i))

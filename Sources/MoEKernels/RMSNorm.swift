@@ -7,9 +7,12 @@
 public enum RMSNorm {
   public static let epsilon: Double = 1e-6
 
+  /// With `roundToBFloat16`, each output row is rounded as soon as it is written (the bits
+  /// of a separate rounding pass, without one).
   public static func forward(
     out: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>,
-    inp: UnsafePointer<Float>, scale: UnsafePointer<Float>?, rows n: Int, channels c: Int
+    inp: UnsafePointer<Float>, scale: UnsafePointer<Float>?, rows n: Int, channels c: Int,
+    roundToBFloat16: Bool = false
   ) {
     for row in 0..<n {
       let x = inp + row * c
@@ -36,6 +39,7 @@ public enum RMSNorm {
           i += 1
         }
       }
+      if roundToBFloat16 { BFloat16.roundWithoutProfiling(from: y, into: y, count: c) }
     }
   }
 
@@ -43,10 +47,11 @@ public enum RMSNorm {
   ///
   /// With `x̂ = inp·rstd` and `g = dout ⊙ scale`:
   /// `dinp += rstd · (g − x̂ · mean_c(g ⊙ x̂))`, `dscale += Σ_n dout ⊙ x̂`.
+  /// With `roundToBFloat16`, each row of `dinp` is rounded once its accumulation is done.
   public static func backward(
     dinp: UnsafeMutablePointer<Float>, dscale: UnsafeMutablePointer<Float>?,
     dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, scale: UnsafePointer<Float>?,
-    rstd: UnsafePointer<Float>, rows n: Int, channels c: Int
+    rstd: UnsafePointer<Float>, rows n: Int, channels c: Int, roundToBFloat16: Bool = false
   ) {
     let ones = Lanes(repeating: 1)
     for row in 0..<n {
@@ -87,6 +92,7 @@ public enum RMSNorm {
         if let dscale { dscale[i] += dy[i] * xhat }
         i += 1
       }
+      if roundToBFloat16 { BFloat16.roundWithoutProfiling(from: dx, into: dx, count: c) }
     }
   }
 }

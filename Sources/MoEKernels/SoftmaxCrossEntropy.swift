@@ -17,10 +17,35 @@ public enum SoftmaxCrossEntropy {
     probs: UnsafeMutablePointer<Float>, lse: UnsafeMutablePointer<Float>,
     logits: UnsafePointer<Float>, targets: UnsafePointer<Int32>, rows n: Int, classes v: Int
   ) -> Sums {
+    forward(
+      probs: probs, lse: lse, logits: logits, targets: targets, rows: n, classes: v,
+      roundingInPlace: nil)
+  }
+
+  /// ``forward(probs:lse:logits:targets:rows:classes:)`` on bfloat16 logits: each row of
+  /// `logits` is rounded in place just before its softmax (the bits of a separate pass).
+  public static func forwardRoundingLogitsToBFloat16(
+    probs: UnsafeMutablePointer<Float>, lse: UnsafeMutablePointer<Float>,
+    logits: UnsafeMutablePointer<Float>, targets: UnsafePointer<Int32>, rows n: Int, classes v: Int
+  ) -> Sums {
+    forward(
+      probs: probs, lse: lse, logits: logits, targets: targets, rows: n, classes: v,
+      roundingInPlace: logits)
+  }
+
+  private static func forward(
+    probs: UnsafeMutablePointer<Float>, lse: UnsafeMutablePointer<Float>,
+    logits: UnsafePointer<Float>, targets: UnsafePointer<Int32>, rows n: Int, classes v: Int,
+    roundingInPlace: UnsafeMutablePointer<Float>?
+  ) -> Sums {
     var sums = Sums()
     for row in 0..<n {
       let x = logits + row * v
       let p = probs + row * v
+      if let roundingInPlace {
+        let rowStart = roundingInPlace + row * v
+        BFloat16.roundWithoutProfiling(from: rowStart, into: rowStart, count: v)
+      }
       let logPartition = Softmax.row(out: p, inp: x, count: v)
       lse[row] = logPartition
       sums.crossEntropy += Double(logPartition) - Double(x[Int(targets[row])])
@@ -31,9 +56,11 @@ public enum SoftmaxCrossEntropy {
 
   /// Accumulates `dlogits += ceScale·(probs − onehot(target)) + 2·zScale·lse·probs`.
   /// For a mean over N rows with coefficient c_z: `ceScale = 1/N`, `zScale = c_z/N`.
+  /// With `roundToBFloat16`, each row of `dlogits` is rounded once accumulated.
   public static func backward(
     dlogits: UnsafeMutablePointer<Float>, probs: UnsafePointer<Float>, lse: UnsafePointer<Float>,
-    targets: UnsafePointer<Int32>, rows n: Int, classes v: Int, ceScale: Float, zScale: Float
+    targets: UnsafePointer<Int32>, rows n: Int, classes v: Int, ceScale: Float, zScale: Float,
+    roundToBFloat16: Bool = false
   ) {
     for row in 0..<n {
       let p = probs + row * v
@@ -49,6 +76,7 @@ public enum SoftmaxCrossEntropy {
         i += 1
       }
       d[Int(targets[row])] -= ceScale
+      if roundToBFloat16 { BFloat16.roundWithoutProfiling(from: d, into: d, count: v) }
     }
   }
 }

@@ -176,4 +176,64 @@ struct VectorKernelTests {
     let sequential = x.reduce(0.0) { $0 + Double($1) * Double($1) }
     #expect(abs(Elementwise.sumOfSquares(x, count: x.count) - sequential) <= 1e-13 * sequential)
   }
+
+  /// Kernels that round their own output give the bits of the same kernel followed by a
+  /// separate rounding pass.
+  @Test func fusedRoundingEqualsASeparatePass() {
+    let n = 3, c = 21, v = 13
+    let x = TestData.floats(n * c, seed: 71, scale: 3), scale = TestData.floats(c, seed: 72)
+    let dy = TestData.floats(n * c, seed: 73)
+    var rstd = [Float](repeating: 0, count: n)
+    var fused = [Float](repeating: 0, count: n * c), separate = fused
+    RMSNorm.forward(
+      out: &fused, rstd: &rstd, inp: x, scale: scale, rows: n, channels: c, roundToBFloat16: true)
+    RMSNorm.forward(out: &separate, rstd: &rstd, inp: x, scale: scale, rows: n, channels: c)
+    BFloat16.roundInPlace(&separate, count: n * c)
+    #expect(Self.bits(fused) == Self.bits(separate))
+    var fusedGradient = dy, separateGradient = dy
+    RMSNorm.backward(
+      dinp: &fusedGradient, dscale: nil, dout: dy, inp: x, scale: scale, rstd: rstd, rows: n,
+      channels: c, roundToBFloat16: true)
+    RMSNorm.backward(
+      dinp: &separateGradient, dscale: nil, dout: dy, inp: x, scale: scale, rstd: rstd, rows: n,
+      channels: c)
+    BFloat16.roundInPlace(&separateGradient, count: n * c)
+    #expect(Self.bits(fusedGradient) == Self.bits(separateGradient))
+
+    let tokens: [Int32] = [2, 0, 1]
+    let table = TestData.floats(3 * c, seed: 74), positions = TestData.floats(n * c, seed: 75)
+    var embedded = fused, reference = fused
+    Embedding.forward(
+      out: &embedded, tokens: tokens, tokenEmbedding: table, positionEmbedding: positions,
+      batch: 1, time: n, channels: c, roundToBFloat16: true)
+    Embedding.forward(
+      out: &reference, tokens: tokens, tokenEmbedding: table, positionEmbedding: positions,
+      batch: 1, time: n, channels: c)
+    BFloat16.roundInPlace(&reference, count: n * c)
+    #expect(Self.bits(embedded) == Self.bits(reference))
+
+    var logits = TestData.floats(n * v, seed: 76, scale: 4), roundedLogits = logits
+    BFloat16.roundInPlace(&roundedLogits, count: n * v)
+    let targets: [Int32] = [3, 12, 0]
+    var probs = [Float](repeating: 0, count: n * v), lse = [Float](repeating: 0, count: n)
+    var referenceProbs = probs, referenceLse = lse
+    let fusedSums = SoftmaxCrossEntropy.forwardRoundingLogitsToBFloat16(
+      probs: &probs, lse: &lse, logits: &logits, targets: targets, rows: n, classes: v)
+    let sums = SoftmaxCrossEntropy.forward(
+      probs: &referenceProbs, lse: &referenceLse, logits: roundedLogits, targets: targets, rows: n,
+      classes: v)
+    #expect(Self.bits(logits) == Self.bits(roundedLogits))
+    #expect(Self.bits(probs) == Self.bits(referenceProbs))
+    #expect(Self.bits(lse) == Self.bits(referenceLse))
+    #expect(fusedSums.crossEntropy == sums.crossEntropy)
+    var dFused = [Float](repeating: 0, count: n * v), dSeparate = dFused
+    SoftmaxCrossEntropy.backward(
+      dlogits: &dFused, probs: probs, lse: lse, targets: targets, rows: n, classes: v,
+      ceScale: 1.0 / 3, zScale: 0.01, roundToBFloat16: true)
+    SoftmaxCrossEntropy.backward(
+      dlogits: &dSeparate, probs: probs, lse: lse, targets: targets, rows: n, classes: v,
+      ceScale: 1.0 / 3, zScale: 0.01)
+    BFloat16.roundInPlace(&dSeparate, count: n * v)
+    #expect(Self.bits(dFused) == Self.bits(dSeparate))
+  }
 }
