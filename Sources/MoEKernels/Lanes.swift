@@ -141,16 +141,30 @@ public enum LaneMath {
   }
 
   /// ``BFloat16/round(_:)`` lane by lane: nearest, ties to even, NaN kept a quiet NaN with its
-  /// sign. A lane is NaN when `0x7F80_0000 − |bits|` is negative (no comparison needed).
+  /// sign and top payload bits. In NaN lanes the rounding increment is dropped and the quiet bit
+  /// set, so the sum cannot carry into the exponent or the sign.
   @inlinable @inline(__always)
   public static func roundedToBFloat16(_ value: Lanes) -> Lanes {
     let b = bits(value)
-    let rounded = (b &+ 0x7FFF &+ ((b &>> 16) & 1)) & 0xFFFF_0000
-    let quietNaN = (b | 0x0040_0000) & 0xFFFF_0000
-    let nanMask = unsafeBitCast(
-      unsafeBitCast(Bits(repeating: 0x7F80_0000) &- (b & 0x7FFF_FFFF), to: SignedBits.self) &>> 31,
-      to: Bits.self)
-    return float((quietNaN & nanMask) | (rounded & ~nanMask))
+    let increment = ((b &>> 16) & 1) &+ 0x7FFF
+    let nan = nanMask(value)
+    return float(((b | (nan & 0x0040_0000)) &+ (increment & ~nan)) & 0xFFFF_0000)
+  }
+
+  /// All ones in the NaN lanes.
+  @inlinable @inline(__always)
+  public static func nanMask(_ value: Lanes) -> Bits {
+    #if arch(x86_64)
+      let low = _mm_cmpunord_ps(value.lowHalf, value.lowHalf)
+      let high = _mm_cmpunord_ps(value.highHalf, value.highHalf)
+      return bits(Lanes(lowHalf: low, highHalf: high))
+    #else
+      // NaN exactly when 0x7F80_0000 − |bits| is negative.
+      let magnitude = bits(value) & 0x7FFF_FFFF
+      return unsafeBitCast(
+        unsafeBitCast(Bits(repeating: 0x7F80_0000) &- magnitude, to: SignedBits.self) &>> 31,
+        to: Bits.self)
+    #endif
   }
 
   /// ``ElementwiseMath/fastExp(_:)`` lane by lane.

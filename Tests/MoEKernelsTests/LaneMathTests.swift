@@ -52,12 +52,24 @@ struct LaneMathTests {
       scalar: ElementwiseMath.geluDerivative)
   }
 
+  /// Every bit equal, NaN payloads included (a NaN lane must not carry into the sign).
   @Test func bfloat16RoundingOnRandomBitPatterns() {
     var random = RandomStream(seed: 13)
-    let values = (0..<8192).map { _ in Float(bitPattern: UInt32(truncatingIfNeeded: random.next()))
+    var patterns = (0..<65536).map { _ in UInt32(truncatingIfNeeded: random.next()) }
+    patterns += [0x7FFF_FFFF, 0xFFFF_FFFF, 0x7F80_0001, 0x7FFF_8000, 0x7FBF_FFFF, 0x7F7F_FFFF]
+    while patterns.count % 8 != 0 { patterns.append(0x7FC0_0000) }
+    let values = patterns.map(Float.init(bitPattern:))
+    var mismatches: [UInt32] = []
+    values.withUnsafeBufferPointer { buffer in
+      for start in stride(from: 0, to: values.count, by: 8) {
+        let rounded = LaneMath.roundedToBFloat16(buffer.baseAddress!.lanes(at: start))
+        for lane in 0..<8 {
+          let expected = BFloat16.round(values[start + lane]).bitPattern
+          if rounded[lane].bitPattern != expected { mismatches.append(patterns[start + lane]) }
+        }
+      }
     }
-    expectLaneEqualsScalar(
-      values, "round", lane: LaneMath.roundedToBFloat16, scalar: BFloat16.round)
+    #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
   }
 
   @Test func squareRootIsCorrectlyRounded() {
