@@ -15,7 +15,10 @@ public enum Activation {
     out: UnsafeMutablePointer<Float>, tanh: UnsafeMutablePointer<Float>,
     gate: UnsafePointer<Float>, linear: UnsafePointer<Float>, count: Int
   ) {
-    geglu(out: out, tanh: tanh, gate: gate, linear: linear, count: count, roundedInputs: nil)
+    // Nothing is stored into gate or linear without rounding: the casts are never written.
+    geglu(
+      out: out, tanh: tanh, gate: UnsafeMutablePointer(mutating: gate),
+      linear: UnsafeMutablePointer(mutating: linear), count: count, round: false)
   }
 
   /// bfloat16 GEGLU: rounds `gate` and `linear` in place (they are stored matmul outputs),
@@ -25,46 +28,91 @@ public enum Activation {
     out: UnsafeMutablePointer<Float>, tanh: UnsafeMutablePointer<Float>,
     gate: UnsafeMutablePointer<Float>, linear: UnsafeMutablePointer<Float>, count: Int
   ) {
-    geglu(
-      out: out, tanh: tanh, gate: gate, linear: linear, count: count,
-      roundedInputs: (gate, linear))
+    geglu(out: out, tanh: tanh, gate: gate, linear: linear, count: count, round: true)
   }
 
+  /// GEGLU over two lane blocks per iteration: both blocks are loaded and computed before
+  /// anything is stored, so their exp-and-divide chains overlap (~10% faster than one block
+  /// at a time); then one block, then a scalar tail, all with the same arithmetic. With
+  /// `round`, gate and linear are written back rounded.
   @inline(__always)
   private static func geglu(
     out: UnsafeMutablePointer<Float>, tanh: UnsafeMutablePointer<Float>,
-    gate: UnsafePointer<Float>, linear: UnsafePointer<Float>, count: Int,
-    roundedInputs: (gate: UnsafeMutablePointer<Float>, linear: UnsafeMutablePointer<Float>)?
+    gate: UnsafeMutablePointer<Float>, linear: UnsafeMutablePointer<Float>, count: Int,
+    round: Bool
   ) {
     var i = 0
-    while i + 8 <= count {
-      var g = gate.lanes(at: i), u = linear.lanes(at: i)
-      if let roundedInputs {
-        g = LaneMath.roundedToBFloat16(g)
-        u = LaneMath.roundedToBFloat16(u)
-        roundedInputs.gate.store(g, at: i)
-        roundedInputs.linear.store(u, at: i)
+    while i + 16 <= count {
+      // Written out (not two gegluBlock calls) so that fewer values are live at once: the
+      // helper's four results per block spill registers at the x86-64 baseline.
+      var g0 = gate.lanes(at: i), u0 = linear.lanes(at: i)
+      var g1 = gate.lanes(at: i + 8), u1 = linear.lanes(at: i + 8)
+      if round {
+        g0 = LaneMath.roundedToBFloat16(g0)
+        u0 = LaneMath.roundedToBFloat16(u0)
+        g1 = LaneMath.roundedToBFloat16(g1)
+        u1 = LaneMath.roundedToBFloat16(u1)
       }
-      let t = LaneMath.geluTanh(g)
-      tanh.store(t, at: i)
-      let a = LaneMath.gelu(g, tanh: t) * u
-      out.store(roundedInputs == nil ? a : LaneMath.roundedToBFloat16(a), at: i)
+      let t0 = LaneMath.geluTanh(g0), t1 = LaneMath.geluTanh(g1)
+      if round {
+        gate.store(g0, at: i)
+        linear.store(u0, at: i)
+        gate.store(g1, at: i + 8)
+        linear.store(u1, at: i + 8)
+      }
+      tanh.store(t0, at: i)
+      tanh.store(t1, at: i + 8)
+      let a0 = LaneMath.gelu(g0, tanh: t0) * u0, a1 = LaneMath.gelu(g1, tanh: t1) * u1
+      out.store(round ? LaneMath.roundedToBFloat16(a0) : a0, at: i)
+      out.store(round ? LaneMath.roundedToBFloat16(a1) : a1, at: i + 8)
+      i += 16
+    }
+    while i + 8 <= count {
+      let result = gegluBlock(gate.lanes(at: i), linear.lanes(at: i), round: round)
+      storeGEGLUBlock(result, at: i, out: out, tanh: tanh, gate: gate, linear: linear, round: round)
       i += 8
     }
     while i < count {
       var g = gate[i], u = linear[i]
-      if let roundedInputs {
+      if round {
         g = BFloat16.round(g)
         u = BFloat16.round(u)
-        roundedInputs.gate[i] = g
-        roundedInputs.linear[i] = u
+        gate[i] = g
+        linear[i] = u
       }
       let t = ElementwiseMath.geluTanh(g)
       tanh[i] = t
       let a = ElementwiseMath.gelu(g, tanh: t) * u
-      out[i] = roundedInputs == nil ? a : BFloat16.round(a)
+      out[i] = round ? BFloat16.round(a) : a
       i += 1
     }
+  }
+
+  @inline(__always)
+  private static func storeGEGLUBlock(
+    _ result: (g: Lanes, u: Lanes, t: Lanes, out: Lanes), at i: Int,
+    out: UnsafeMutablePointer<Float>, tanh: UnsafeMutablePointer<Float>,
+    gate: UnsafeMutablePointer<Float>, linear: UnsafeMutablePointer<Float>, round: Bool
+  ) {
+    if round {
+      gate.store(result.g, at: i)
+      linear.store(result.u, at: i)
+    }
+    tanh.store(result.t, at: i)
+    out.store(result.out, at: i)
+  }
+
+  /// One lane block of GEGLU: gate and linear as stored (rounded with `round`), GELU's tanh
+  /// term, and the output.
+  @inline(__always)
+  private static func gegluBlock(_ gate: Lanes, _ linear: Lanes, round: Bool)
+    -> (g: Lanes, u: Lanes, t: Lanes, out: Lanes)
+  {
+    let g = round ? LaneMath.roundedToBFloat16(gate) : gate
+    let u = round ? LaneMath.roundedToBFloat16(linear) : linear
+    let t = LaneMath.geluTanh(g)
+    let a = LaneMath.gelu(g, tanh: t) * u
+    return (g, u, t, round ? LaneMath.roundedToBFloat16(a) : a)
   }
 
   /// `dgate (+)= dout ⊙ linear ⊙ gelu′(gate)`, `dlinear (+)= dout ⊙ gelu(gate)`, from the
