@@ -23,8 +23,10 @@ public enum StepPhase: Int, CaseIterable, Sendable, Codable {
 /// ``install()`` only in a single-threaded program (the benchmark): the hooks on every thread
 /// report into it.
 public final class StepProfile: @unchecked Sendable {
-  /// The installed profile, or nil (the default: the hooks do nothing).
-  nonisolated(unsafe) public private(set) static var current: StepProfile?
+  /// The installed profile, or nil (the default: the hooks do nothing). Unchecked
+  /// exclusivity: without it every hook would call the runtime's access check.
+  @exclusivity(unchecked) nonisolated(unsafe)
+  public private(set) static var current: StepProfile?
 
   /// Seconds charged to each phase since the last ``reset()``, indexed by `StepPhase.rawValue`.
   public private(set) var seconds: [Double]
