@@ -32,10 +32,13 @@ public final class StepProfile: @unchecked Sendable {
   public private(set) var seconds: [Double]
   private var open: [StepPhase] = []
   private var mark: Double = 0
+  private let clock: () -> Double
 
-  public init() {
+  /// `clock` reads seconds (the monotonic wall clock unless a test supplies its own).
+  public init(clock: @escaping () -> Double = StepProfile.now) {
     seconds = Array(repeating: 0, count: StepPhase.allCases.count)
     open.reserveCapacity(16)
+    self.clock = clock
   }
 
   /// Seconds charged to `phase`.
@@ -54,32 +57,34 @@ public final class StepProfile: @unchecked Sendable {
   /// Stops profiling (the hooks return to doing nothing).
   public static func uninstall() { current = nil }
 
-  /// Opens `phase` inside whatever phase is open.
+  /// Opens `phase` in the installed profile, inside whatever phase is open.
   @inline(__always)
   public static func enter(_ phase: StepPhase) {
-    if let profile = current { profile.push(phase) }
+    if let profile = current { profile.enter(phase) }
   }
 
-  /// Closes the innermost open phase.
+  /// Closes the installed profile's innermost open phase.
   @inline(__always)
   public static func leave() {
-    if let profile = current { profile.pop() }
+    if let profile = current { profile.leave() }
   }
 
+  /// Charges the time since the last event to the open phase, then opens `phase`.
   @inline(never)
-  func push(_ phase: StepPhase) {
+  public func enter(_ phase: StepPhase) {
     chargeOpenPhase()
     open.append(phase)
   }
 
+  /// Charges the time since the last event to the open phase, then closes it.
   @inline(never)
-  func pop() {
+  public func leave() {
     chargeOpenPhase()
     if !open.isEmpty { open.removeLast() }
   }
 
   private func chargeOpenPhase() {
-    let now = StepProfile.now()
+    let now = clock()
     if let phase = open.last { seconds[phase.rawValue] += now - mark }
     mark = now
   }
