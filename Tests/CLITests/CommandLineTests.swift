@@ -45,9 +45,10 @@ struct CommandLineTests {
     let result = try JSONDecoder().decode(Result.self, from: Data(outcome.stdout.utf8))
     #expect(result.tokensPerStep == 256)
     let parts = result.breakdown.parts
-    #expect(parts.map(\.name) == ["forward", "backward", "optimizer", "routing", "rounding", "rest"])
-    let sum = parts.reduce(0) { $0 + $1.milliseconds }
-    #expect(abs(sum - result.breakdown.stepMilliseconds) <= 1e-9 * result.breakdown.stepMilliseconds)
+    let names = ["forward", "backward", "optimizer", "routing", "rounding", "rest"]
+    #expect(parts.map(\.name) == names)
+    let sum = parts.reduce(0) { $0 + $1.milliseconds }, step = result.breakdown.stepMilliseconds
+    #expect(abs(sum - step) <= 1e-9 * step)
     for name in ["forward", "backward", "optimizer", "rounding"] {
       #expect(parts.first { $0.name == name }!.milliseconds > 0, "\(name) was measured")
     }
