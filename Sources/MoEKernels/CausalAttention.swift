@@ -30,6 +30,7 @@ public enum CausalAttention {
     let hs = c / heads
     let scale = 1 / Float(hs).squareRoot()
     var stats = ForwardStatistics()
+    var maxAbsLanes = Lanes()
     for b in 0..<batch {
       for h in 0..<heads {
         let headOffset = b * time * c + h * hs
@@ -41,36 +42,15 @@ public enum CausalAttention {
           q + headOffset, lda: c, k + headOffset, transposeB: true, ldb: c, into: s,
           m: time, n: time, k: hs, alpha: scale, beta: 0)
         for i in 0..<time {
-          let sRow = s + i * time
-          let pRow = p + i * time
-          var maxLogit = -Float.infinity
-          for j in 0...i {
-            var value = sRow[j]
-            if roundToBFloat16 { value = BFloat16.round(value) }
-            stats.maxAbsLogit = max(stats.maxAbsLogit, abs(value))
-            if softCap > 0 {
-              value = softCap * ElementwiseMath.tanh(value / softCap)
-              if roundToBFloat16 { value = BFloat16.round(value) }
-            }
-            sRow[j] = value
-            maxLogit = max(maxLogit, value)
-          }
-          var sum: Float = 0
-          for j in 0...i {
-            let e = ElementwiseMath.exp(sRow[j] - maxLogit)
-            pRow[j] = e
-            sum += e
-          }
-          let inverse = 1 / sum
-          for j in 0...i {
-            pRow[j] *= inverse
-            if roundToBFloat16 { pRow[j] = BFloat16.round(pRow[j]) }
-          }
-          for j in (i + 1)..<time {
-            pRow[j] = 0
-            sRow[j] = 0
-          }
-          let logPartition = maxLogit + ElementwiseMath.log(sum)
+          let (sRow, pRow) = (s + i * time, p + i * time)
+          let logPartition =
+            softCap > 0
+            ? softCappedSoftmaxRow(
+              scores: sRow, probs: pRow, causal: i + 1, time: time, softCap: softCap,
+              round: roundToBFloat16, maxAbsLogit: &stats.maxAbsLogit)
+            : softmaxRow(
+              scores: sRow, probs: pRow, causal: i + 1, time: time, round: roundToBFloat16,
+              maxAbsLogit: &maxAbsLanes)
           rowLse[i] = logPartition
           stats.sumSquaredLogPartition += Double(logPartition) * Double(logPartition)
         }
@@ -79,6 +59,7 @@ public enum CausalAttention {
           m: time, n: hs, k: time, beta: 0)
       }
     }
+    stats.maxAbsLogit = max(stats.maxAbsLogit, LaneMath.largestLane(maxAbsLanes))
     return stats
   }
 
@@ -112,22 +93,17 @@ public enum CausalAttention {
           p, transposeA: true, dout + headOffset, ldb: c, into: dv + headOffset, ldc: c,
           m: time, n: hs, k: time, beta: 1)
         for i in 0..<time {
-          let pRow = p + i * time
-          let sRow = s + i * time
-          let dRow = ds + i * time
-          var dot: Float = 0
-          for j in 0...i { dot += pRow[j] * dRow[j] }
           let dLse = 2 * zLossScale * rowLse[i]
-          for j in 0...i {
-            var grad = pRow[j] * (dRow[j] - dot + dLse)
-            if softCap > 0 {
-              let t = sRow[j] / softCap
-              grad *= 1 - t * t
-            }
-            grad *= scale
-            dRow[j] = roundToBFloat16 ? BFloat16.round(grad) : grad
+          if softCap > 0 {
+            softCappedSoftmaxRowBackward(
+              dScores: ds + i * time, probs: p + i * time, logits: s + i * time, causal: i + 1,
+              time: time, dLogPartition: dLse, scale: scale, softCap: softCap,
+              round: roundToBFloat16)
+          } else {
+            softmaxRowBackward(
+              dScores: ds + i * time, probs: p + i * time, causal: i + 1, time: time,
+              dLogPartition: dLse, scale: scale, round: roundToBFloat16)
           }
-          for j in (i + 1)..<time { dRow[j] = 0 }
         }
         // dQ += dS · K, dK += dSᵀ · Q.
         BLAS.gemm(

@@ -9,24 +9,25 @@
 
 /// Scalar math used by the kernels, in one place so precision and speed choices are visible.
 ///
-/// `exp`, `log` and `tanh` are the C library's single-precision functions (glibc's: < 1 ulp,
-/// deterministic on one machine), used by softmaxes and soft-capping. GELU, the hottest
-/// elementwise function (every FFN hidden unit, forward and backward), uses ``fastExp``, a
-/// branch-free polynomial the compiler vectorises (see its error bound).
+/// `log` and `tanh` are the C library's single-precision functions (glibc's: < 1 ulp,
+/// deterministic on one machine), used once per softmax row and by soft-capping. Exponentials,
+/// the hottest elementwise work (every softmax entry, every GELU unit forward and backward), use
+/// one branch-free polynomial, ``exp(_:)``, whose lane-by-lane twin ``LaneMath/exp(_:)`` the
+/// vector loops use: a kernel gives the same bits whatever part of it ran in lanes.
 public enum ElementwiseMath {
-  @inline(__always) public static func exp(_ x: Float) -> Float { expf(x) }
   @inline(__always) public static func log(_ x: Float) -> Float { logf(x) }
   @inline(__always) public static func tanh(_ x: Float) -> Float { tanhf(x) }
 
-  /// e^x without branches or calls: x = n·ln2 + r with |r| ≤ ln2/2 (n by the 1.5·2²³
-  /// round-to-nearest trick, ln2 split in a high part exact in float32 and a low part), e^r by
-  /// its degree-6 Taylor polynomial (truncation ≤ (ln2/2)⁷/7! ≈ 1.2e-7), times 2ⁿ built in the
-  /// exponent bits. Inputs are clamped to [−87, 88], so the result is a normal float32
-  /// (e^-87 ≈ 1.6e-38 instead of a subnormal; e^88 ≈ 1.65e38 instead of +inf); NaN propagates
-  /// as NaN. Measured max relative error against glibc's expf over [−87, 88]: < 4e-7
-  /// (`ElementwiseMathTests`).
-  @inline(__always) public static func fastExp(_ x: Float) -> Float {
-    let clamped = x < -87 ? -87 : (x > 88 ? 88 : x)
+  /// e^x without calls: x = n·ln2 + r with |r| ≤ ln2/2 (n by the 1.5·2²³ round-to-nearest
+  /// trick, ln2 split in a high part exact in float32 and a low part), e^r by its degree-6
+  /// Taylor polynomial (truncation ≤ (ln2/2)⁷/7! ≈ 1.2e-7), times 2ⁿ built in the exponent
+  /// bits. Inputs are clamped to [−87, 88], so the result is a normal float32:
+  /// e^−87 ≈ 1.6e-38 for anything below, −∞ included (a softmax probability of practically 0),
+  /// and e^88 ≈ 1.65e38 for anything above, +∞ included; NaN stays NaN. Max relative error
+  /// against double-precision exp over [−87, 88]: < 4e-7 (`ElementwiseMathTests`).
+  @inline(__always) public static func exp(_ x: Float) -> Float {
+    let low: Float = x < -87 ? -87 : x  // NaN compares false both times and passes through
+    let clamped: Float = low > 88 ? 88 : low
     let shifter: Float = 12_582_912  // 1.5·2²³: adding it rounds to an integer in the low bits
     let shifted = clamped * 1.442_695_04 + shifter
     let n = shifted - shifter
@@ -39,7 +40,12 @@ public enum ElementwiseMath {
     p = p * r + 1
     p = p * r + 1
     let exponent = (shifted.bitPattern &- shifter.bitPattern &+ 127) << 23
-    return p * Float(bitPattern: exponent) + (x - x)  // + (x − x) turns a NaN input into NaN
+    return p * Float(bitPattern: exponent)
+  }
+
+  /// ``exp(_:)`` except that ±∞ give NaN (what GELU's tanh uses; its inputs are finite).
+  @inline(__always) public static func fastExp(_ x: Float) -> Float {
+    exp(x) + (x - x)
   }
 
   /// tanh via e^(2u): `1 − 2 / (e^(2u) + 1)`; absolute error < 1e-6, exact ±1 in the tails.
@@ -47,24 +53,32 @@ public enum ElementwiseMath {
     1 - 2 / (fastExp(2 * u) + 1)
   }
 
-  static let geluScale: Float = 0.797_884_56  // sqrt(2/π)
-  static let geluCubic: Float = 0.044_715
+  @usableFromInline static let geluScale: Float = 0.797_884_56  // sqrt(2/π)
+  @usableFromInline static let geluCubic: Float = 0.044_715
+
+  /// GELU's tanh term `t(x) = tanh(√(2/π)·(x + 0.044715·x³))`.
+  @inline(__always) public static func geluTanh(_ x: Float) -> Float {
+    fastTanh(geluScale * (x + geluCubic * x * x * x))
+  }
 
   /// The tanh approximation of GELU: `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`.
   @inline(__always) public static func gelu(_ x: Float) -> Float {
-    0.5 * x * (1 + fastTanh(geluScale * (x + geluCubic * x * x * x)))
+    gelu(x, tanh: geluTanh(x))
+  }
+
+  /// GELU from its tanh term `t = geluTanh(x)`.
+  @inline(__always) public static func gelu(_ x: Float, tanh t: Float) -> Float {
+    0.5 * x * (1 + t)
   }
 
   /// d gelu(x) / dx for the tanh approximation.
   @inline(__always) public static func geluDerivative(_ x: Float) -> Float {
-    geluWithDerivative(x).derivative
+    geluDerivative(x, tanh: geluTanh(x))
   }
 
-  /// GELU and its derivative from one tanh.
-  @inline(__always) public static func geluWithDerivative(_ x: Float) -> (value: Float, derivative: Float) {
-    let t = fastTanh(geluScale * (x + geluCubic * x * x * x))
-    let value = 0.5 * x * (1 + t)
-    let derivative = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * geluScale * (1 + 3 * geluCubic * x * x)
-    return (value, derivative)
+  /// d gelu(x) / dx from the tanh term `t = geluTanh(x)`:
+  /// `0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3·0.044715·x²)`.
+  @inline(__always) public static func geluDerivative(_ x: Float, tanh t: Float) -> Float {
+    0.5 * (1 + t) + 0.5 * x * (1 - t * t) * geluScale * (1 + 3 * geluCubic * x * x)
   }
 }

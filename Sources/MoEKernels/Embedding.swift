@@ -3,18 +3,19 @@
 /// Shapes: `tokens` (B·T), `tokenEmbedding` (V, C), `positionEmbedding` (maxT, C), `out` (B·T, C).
 /// `out[b, t] = tokenEmbedding[tokens[b, t]] + positionEmbedding[t]`.
 public enum Embedding {
+  /// With `roundToBFloat16`, each output row is rounded as it is written.
   public static func forward(
     out: UnsafeMutablePointer<Float>, tokens: UnsafePointer<Int32>,
     tokenEmbedding: UnsafePointer<Float>, positionEmbedding: UnsafePointer<Float>,
-    batch: Int, time: Int, channels c: Int
+    batch: Int, time: Int, channels c: Int, roundToBFloat16: Bool = false
   ) {
     for b in 0..<batch {
       for t in 0..<time {
         let row = b * time + t
         let tokenRow = tokenEmbedding + Int(tokens[row]) * c
-        let positionRow = positionEmbedding + t * c
         let outRow = out + row * c
-        for i in 0..<c { outRow[i] = tokenRow[i] + positionRow[i] }
+        Elementwise.add(out: outRow, tokenRow, positionEmbedding + t * c, count: c)
+        if roundToBFloat16 { BFloat16.roundWithoutProfiling(from: outRow, into: outRow, count: c) }
       }
     }
   }

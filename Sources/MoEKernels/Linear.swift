@@ -12,14 +12,17 @@ public enum Linear {
   }
 
   /// Accumulates: `dinp (N, C) += dout · weight`, `dweight (OC, C) += doutᵀ · inp`.
-  /// Either gradient may be skipped by passing nil.
+  /// Either gradient may be skipped by passing nil. With `accumulateInputGradient: false`,
+  /// `dinp` is written instead (no zeroing needed; the same values as accumulating into zeros).
   @inline(__always)
   public static func backward(
     dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>?,
     dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    rows n: Int, inFeatures c: Int, outFeatures oc: Int
+    rows n: Int, inFeatures c: Int, outFeatures oc: Int, accumulateInputGradient: Bool = true
   ) {
-    if let dinp { BLAS.gemm(dout, weight, into: dinp, m: n, n: c, k: oc, beta: 1) }
+    if let dinp {
+      BLAS.gemm(dout, weight, into: dinp, m: n, n: c, k: oc, beta: accumulateInputGradient ? 1 : 0)
+    }
     if let dweight {
       BLAS.gemm(dout, transposeA: true, inp, into: dweight, m: oc, n: c, k: n, beta: 1)
     }

@@ -45,6 +45,23 @@ public struct ThroughputBenchmark: Sendable {
     public var ratio: Double
     /// Process CPU time ÷ wall time over the timed steps (≈ 1 per busy thread).
     public var cpuUtilisation: Double
+    /// Where a step's time goes, from as many further steps run with ``StepProfile`` on.
+    public var breakdown: Breakdown
+  }
+
+  /// Mean wall time per step of each ``StepPhase`` (exclusive: a rounding pass inside the
+  /// forward pass is rounding) and of the rest (data, gradient norm, divergence rules,
+  /// bookkeeping); the parts sum to ``stepMilliseconds``.
+  public struct Breakdown: Sendable, Codable, Equatable {
+    public struct Part: Sendable, Codable, Equatable {
+      public var name: String
+      public var milliseconds: Double
+    }
+    public var steps: Int
+    /// Mean step wall time of the profiled steps (profiling on: a few clock reads per phase).
+    public var stepMilliseconds: Double
+    /// ``StepPhase`` order, then `rest`.
+    public var parts: [Part]
   }
 
   /// Benchmarks `step` (one full step of `tokensPerStep` tokens costing `flopsPerStep`).
@@ -82,6 +99,7 @@ public struct ThroughputBenchmark: Sendable {
       wall += elapsed
       cpu += Self.cpuTime() - cpuStart
     }
+    let breakdown = profile(steps: timedSteps, step: step)
     let stepSummary = Summary(stepTimes)
     let sgemmSummary = Summary(sgemmRates)
     let seconds = stepSummary.median / 1000
@@ -91,14 +109,29 @@ public struct ThroughputBenchmark: Sendable {
       flopsPerStep: flopsPerStep, stepMilliseconds: stepSummary,
       tokensPerSecond: Double(tokensPerStep) / seconds, modelGflops: modelGflops,
       sgemmShape: [m, k, n], sgemmGflops: sgemmSummary, ratio: modelGflops / sgemmSummary.median,
-      cpuUtilisation: cpu / wall)
+      cpuUtilisation: cpu / wall, breakdown: breakdown)
   }
 
-  static func now() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+  /// Runs `steps` more steps with a ``StepProfile`` installed and averages its phases.
+  func profile(steps: Int, step: () -> Void) -> Breakdown {
+    let profile = StepProfile()
+    profile.install()
+    defer { StepProfile.uninstall() }
+    var wall: Double = 0
+    for _ in 0..<steps {
+      let start = Self.now()
+      step()
+      wall += Self.now() - start
+    }
+    let count = Double(max(steps, 1))
+    var parts = StepPhase.allCases.map {
+      Breakdown.Part(name: $0.name, milliseconds: profile[$0] / count * 1000)
+    }
+    parts.append(.init(name: "rest", milliseconds: (wall - profile.total) / count * 1000))
+    return Breakdown(steps: steps, stepMilliseconds: wall / count * 1000, parts: parts)
   }
+
+  static func now() -> Double { StepProfile.now() }
 
   static func cpuTime() -> Double {
     var time = timespec()

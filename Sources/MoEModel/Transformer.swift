@@ -104,16 +104,14 @@ public final class Transformer {
     }
     let precision = config.precision
     if precision.roundsToBFloat16 {
-      computeWeights.copy(from: parameters)
-      BFloat16.roundInPlace(computeWeights.base, count: computeWeights.count)
+      BFloat16.round(from: parameters.base, into: computeWeights.base, count: computeWeights.count)
     }
     let context = StepContext(training: training, step: step, seed: seed)
     let w = weightViews
     Embedding.forward(
       out: embedded.base, tokens: inputTokens.base, tokenEmbedding: w.weight(.tokenEmbedding),
       positionEmbedding: w.weight(.positionEmbedding), batch: config.batchSize,
-      time: config.sequenceLength, channels: c)
-    if precision.roundsToBFloat16 { BFloat16.roundInPlace(embedded.base, count: n * c) }
+      time: config.sequenceLength, channels: c, roundToBFloat16: precision.roundsToBFloat16)
     var residual = UnsafePointer(embedded.base)
     for block in blocks {
       block.forward(inp: residual, weights: w, context: context)
@@ -121,14 +119,16 @@ public final class Transformer {
     }
     RMSNorm.forward(
       out: finalNormed.base, rstd: finalRstd.base, inp: residual, scale: w.optionalWeight(.finalNormScale),
-      rows: n, channels: c)
-    if precision.roundsToBFloat16 { BFloat16.roundInPlace(finalNormed.base, count: n * c) }
+      rows: n, channels: c, roundToBFloat16: precision.roundsToBFloat16)
     Linear.forward(out: logits.base, inp: finalNormed.base, weight: w.weight(.outputWeight), rows: n, inFeatures: c, outFeatures: v)
-    if precision.roundsToBFloat16 && !precision.exponentiatedInFloat32 {
-      BFloat16.roundInPlace(logits.base, count: n * v)
-    }
-    let sums = SoftmaxCrossEntropy.forward(
-      probs: probs.base, lse: lse.base, logits: logits.base, targets: targetTokens.base, rows: n, classes: v)
+    let sums =
+      precision.roundsToBFloat16 && !precision.exponentiatedInFloat32
+      ? SoftmaxCrossEntropy.forwardRoundingLogitsToBFloat16(
+        probs: probs.base, lse: lse.base, logits: logits.base, targets: targetTokens.base, rows: n,
+        classes: v)
+      : SoftmaxCrossEntropy.forward(
+        probs: probs.base, lse: lse.base, logits: logits.base, targets: targetTokens.base, rows: n,
+        classes: v)
     var loss = LossBreakdown()
     loss.crossEntropy = sums.crossEntropy / Double(n)
     loss.outputZLoss = sums.squaredLogPartition / Double(n)
@@ -168,20 +168,20 @@ public final class Transformer {
     dLogits.zero()
     SoftmaxCrossEntropy.backward(
       dlogits: dLogits.base, probs: probs.base, lse: lse.base, targets: targetTokens.base,
-      rows: n, classes: v, ceScale: 1 / Float(n), zScale: Float(config.outputZLossCoefficient) / Float(n))
-    if round { BFloat16.roundInPlace(dLogits.base, count: n * v) }
-    dFinalNormed.zero()
+      rows: n, classes: v, ceScale: 1 / Float(n),
+      zScale: Float(config.outputZLossCoefficient) / Float(n), roundToBFloat16: round)
     Linear.backward(
       dinp: dFinalNormed.base, dweight: w.gradient(.outputWeight), dout: dLogits.base,
-      inp: finalNormed.base, weight: w.weight(.outputWeight), rows: n, inFeatures: c, outFeatures: v)
+      inp: finalNormed.base, weight: w.weight(.outputWeight), rows: n, inFeatures: c,
+      outFeatures: v, accumulateInputGradient: false)
     if round { BFloat16.roundInPlace(dFinalNormed.base, count: n * c) }
     var dOut = dResidualA, dIn = dResidualB
     dOut.zero()
     let lastResidual = blocks.last.map { UnsafePointer($0.out.base) } ?? UnsafePointer(embedded.base)
     RMSNorm.backward(
       dinp: dOut.base, dscale: w.optionalGradient(.finalNormScale), dout: dFinalNormed.base,
-      inp: lastResidual, scale: w.optionalWeight(.finalNormScale), rstd: finalRstd.base, rows: n, channels: c)
-    if round { BFloat16.roundInPlace(dOut.base, count: n * c) }
+      inp: lastResidual, scale: w.optionalWeight(.finalNormScale), rstd: finalRstd.base, rows: n,
+      channels: c, roundToBFloat16: round)
     for index in blocks.indices.reversed() {
       let block = blocks[index]
       let inp = index == 0 ? UnsafePointer(embedded.base) : UnsafePointer(blocks[index - 1].out.base)

@@ -123,6 +123,9 @@ public struct Adafactor: Optimizer {
   }
 
   /// Updates R and C of one factored matrix and writes U into scratch; returns Σ U².
+  ///
+  /// Eight columns at a time: squares, row and column sums in Double lanes (sums reassociated,
+  /// every element's arithmetic as in the scalar tail).
   private func factoredDirection(
     grad: UnsafePointer<Float>, rowState: UnsafeMutablePointer<Float>,
     columnState: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
@@ -131,14 +134,25 @@ public struct Adafactor: Optimizer {
     let epsilon1 = config.epsilon1
     let columnSums = columnSumScratch.base
     columnSums.update(repeating: 0, count: columns)
+    let lanesEnd = columns & ~7
     var rowMeanSum = 0.0
     for i in 0..<rows {
       let row = grad + i * columns
-      let rowSum = interleavedSum(columns) { j in
+      var low = SIMD4<Double>(), high = SIMD4<Double>()
+      for j in stride(from: 0, to: lanesEnd, by: 8) {
+        let (gLow, gHigh) = LaneMath.widened(row.lanes(at: j))
+        let squareLow = gLow * gLow + epsilon1, squareHigh = gHigh * gHigh + epsilon1
+        columnSums.store(columnSums.lanes(at: j) + squareLow, at: j)
+        columnSums.store(columnSums.lanes(at: j + 4) + squareHigh, at: j + 4)
+        low += squareLow
+        high += squareHigh
+      }
+      var rowSum = (low + high).sum()
+      for j in lanesEnd..<columns {
         let g = Double(row[j])
         let square = g * g + epsilon1
         columnSums[j] += square
-        return square
+        rowSum += square
       }
       let updated = Float(
         decay.beta * Double(rowState[i]) + decay.complement * rowSum / Double(columns))
@@ -153,18 +167,26 @@ public struct Adafactor: Optimizer {
       columnState[j] = updated
       columnFactor[j] = Float(1 / Double(updated).squareRoot())
     }
+    var low = SIMD4<Double>(), high = SIMD4<Double>()
     var sumOfSquares = 0.0
     for i in 0..<rows {
       let rowFactor = Float(1 / (Double(rowState[i]) / rowMean).squareRoot())
       let row = grad + i * columns
       let direction = scratch.base + i * columns
-      sumOfSquares += interleavedSum(columns) { j in
+      for j in stride(from: 0, to: lanesEnd, by: 8) {
+        let u = row.lanes(at: j) * rowFactor * columnFactor.lanes(at: j)
+        direction.store(u, at: j)
+        let (uLow, uHigh) = LaneMath.widened(u)
+        low += uLow * uLow
+        high += uHigh * uHigh
+      }
+      for j in lanesEnd..<columns {
         let u = row[j] * rowFactor * columnFactor[j]
         direction[j] = u
-        return Double(u) * Double(u)
+        sumOfSquares += Double(u) * Double(u)
       }
     }
-    return sumOfSquares
+    return sumOfSquares + (low + high).sum()
   }
 
   /// Updates the full second moment of one unfactored matrix and writes U into scratch.
@@ -174,14 +196,34 @@ public struct Adafactor: Optimizer {
   ) -> Double {
     let direction = scratch.base
     let epsilon1 = config.epsilon1
-    return interleavedSum(count) { k in
+    var low = SIMD4<Double>(), high = SIMD4<Double>()
+    var k = 0
+    while k + 8 <= count {
+      let g = grad.lanes(at: k)
+      let (gLow, gHigh) = LaneMath.widened(g)
+      let (sLow, sHigh) = LaneMath.widened(state.lanes(at: k))
+      let updated = LaneMath.narrowed(
+        decay.beta * sLow + decay.complement * (gLow * gLow + epsilon1),
+        decay.beta * sHigh + decay.complement * (gHigh * gHigh + epsilon1))
+      state.store(updated, at: k)
+      let u = g / LaneMath.squareRoot(updated)
+      direction.store(u, at: k)
+      let (uLow, uHigh) = LaneMath.widened(u)
+      low += uLow * uLow
+      high += uHigh * uHigh
+      k += 8
+    }
+    var sum = (low + high).sum()
+    while k < count {
       let g = Double(grad[k])
       let updated = Float(decay.beta * Double(state[k]) + decay.complement * (g * g + epsilon1))
       state[k] = updated
       let u = grad[k] / updated.squareRoot()
       direction[k] = u
-      return Double(u) * Double(u)
+      sum += Double(u) * Double(u)
+      k += 1
     }
+    return sum
   }
 
   /// `θ −= scale·direction`; returns Σ (θ_new − θ_old)² of the stored values.
@@ -189,18 +231,33 @@ public struct Adafactor: Optimizer {
     direction: UnsafePointer<Float>, scale: Float, to theta: UnsafeMutablePointer<Float>,
     count: Int
   ) -> Double {
-    interleavedSum(count) { k in
+    var low = SIMD4<Double>(), high = SIMD4<Double>()
+    var k = 0
+    while k + 8 <= count {
+      let old = theta.lanes(at: k)
+      let new = old - scale * direction.lanes(at: k)
+      theta.store(new, at: k)
+      let (oldLow, oldHigh) = LaneMath.widened(old)
+      let (newLow, newHigh) = LaneMath.widened(new)
+      low += (newLow - oldLow) * (newLow - oldLow)
+      high += (newHigh - oldHigh) * (newHigh - oldHigh)
+      k += 8
+    }
+    var sum = (low + high).sum()
+    while k < count {
       let old = theta[k]
       let new = old - scale * direction[k]
       theta[k] = new
       let change = Double(new) - Double(old)
-      return change * change
+      sum += change * change
+      k += 1
     }
+    return sum
   }
 
   /// RMS of `count` floats, accumulated in Double.
   static func rootMeanSquare(_ values: UnsafePointer<Float>, count: Int) -> Double {
-    let sum = interleavedSum(count) { k in Double(values[k]) * Double(values[k]) }
+    let sum = Elementwise.sumOfSquares(values, count: count)
     return count > 0 ? (sum / Double(count)).squareRoot() : 0
   }
 }

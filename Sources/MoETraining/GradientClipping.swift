@@ -1,3 +1,5 @@
+import MoEKernels
+
 /// Global gradient-norm clipping over a whole flat gradient arena.
 ///
 ///     n = ‖g‖₂ = √(Σₖ gₖ²)     (accumulated in Double)
@@ -10,10 +12,7 @@
 public enum GradientClipping {
   /// The global L2 norm of `count` gradients, in Double.
   public static func globalNorm(_ gradients: UnsafePointer<Float>, count: Int) -> Double {
-    interleavedSum(count) { k in
-      let g = Double(gradients[k])
-      return g * g
-    }.squareRoot()
+    Elementwise.sumOfSquares(gradients, count: count).squareRoot()
   }
 
   /// Scales `gradients` in place so their global L2 norm is at most `maximumNorm`.
@@ -30,7 +29,15 @@ public enum GradientClipping {
     let norm = globalNorm(gradients, count: count)
     guard maximumNorm > 0, norm.isFinite, norm > maximumNorm else { return norm }
     let scale = Float(maximumNorm / norm)
-    for k in 0..<count { gradients[k] *= scale }
+    var k = 0
+    while k + 8 <= count {
+      gradients.store(gradients.lanes(at: k) * scale, at: k)
+      k += 8
+    }
+    while k < count {
+      gradients[k] *= scale
+      k += 1
+    }
     return norm
   }
 }

@@ -47,5 +47,11 @@ struct BenchCommand: ParsableCommand {
     print("throughput  \(Int(result.tokensPerSecond)) tokens/s, \(f(result.modelGflops)) model GFLOP/s")
     print("sgemm       \(f(result.sgemmGflops.median)) GFLOP/s at \(result.sgemmShape.map(String.init).joined(separator: "×")) (M×K×N), interleaved")
     print("ratio       \(String(format: "%.2f", result.ratio)) of sgemm; CPU utilisation \(String(format: "%.2f", result.cpuUtilisation))")
+    let breakdown = result.breakdown
+    print("where the time goes (mean of \(breakdown.steps) more steps, profiled: \(f(breakdown.stepMilliseconds)) ms):")
+    for part in breakdown.parts where part.milliseconds != 0 {  // phases whose hooks never ran
+      let share = 100 * part.milliseconds / max(breakdown.stepMilliseconds, 1e-12)
+      print("  \(part.name.padding(toLength: 10, withPad: " ", startingAt: 0))\(String(format: "%7.3f", part.milliseconds)) ms  \(String(format: "%3.0f", share))%")
+    }
   }
 }

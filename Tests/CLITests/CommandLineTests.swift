@@ -31,6 +31,29 @@ struct CommandLineTests {
     #expect(outcome.stdout.contains("training FLOPs per step (2048 tokens) 19,755,171,840"))
   }
 
+  /// bench's breakdown: every phase of the study model's step appears, and the parts add up to
+  /// the profiled step (the rest is defined as what the phases leave, so this checks that no
+  /// time is counted twice). Not a timing test: no time is compared to a threshold.
+  @Test func benchBreaksTheStudyStepDownIntoPartsThatSumToIt() throws {
+    let outcome = try run(["bench", "--config", "study", "--steps", "2", "--warmup", "0", "--json"])
+    #expect(outcome.status == 0, "\(outcome.stderr)")
+    struct Breakdown: Decodable {
+      struct Part: Decodable { var name: String, milliseconds: Double }
+      var steps: Int, stepMilliseconds: Double, parts: [Part]
+    }
+    struct Result: Decodable { var tokensPerStep: Int, breakdown: Breakdown }
+    let result = try JSONDecoder().decode(Result.self, from: Data(outcome.stdout.utf8))
+    #expect(result.tokensPerStep == 256)
+    let parts = result.breakdown.parts
+    let names = ["forward", "backward", "optimizer", "routing", "rounding", "rest"]
+    #expect(parts.map(\.name) == names)
+    let sum = parts.reduce(0) { $0 + $1.milliseconds }, step = result.breakdown.stepMilliseconds
+    #expect(abs(sum - step) <= 1e-9 * step)
+    for name in ["forward", "backward", "optimizer", "rounding"] {
+      #expect(parts.first { $0.name == name }!.milliseconds > 0, "\(name) was measured")
+    }
+  }
+
   /// A misspelt key: non-zero exit, the file and key path named, the nearest key suggested,
   /// nothing written.
   @Test func misspeltKeyIsRefusedBeforeAnythingRuns() throws {

@@ -19,6 +19,24 @@ struct ElementwiseMathTests {
     #expect(ElementwiseMath.fastExp(0) == 1)
   }
 
+  /// The softmax exponential against double-precision exp (the independent reference) on a
+  /// dense grid, and its documented clamps.
+  @Test func expRelativeErrorAndClamps() {
+    var worst: Double = 0
+    var x: Float = -87
+    while x <= 88 {
+      let reference = Foundation.exp(Double(x))
+      worst = max(worst, abs(Double(ElementwiseMath.exp(x)) - reference) / reference)
+      x += 0.000_37
+    }
+    #expect(worst < 4e-7, "max relative error \(worst)")
+    #expect(ElementwiseMath.exp(-.infinity) == ElementwiseMath.exp(-87))
+    #expect(ElementwiseMath.exp(-.infinity) > 0 && ElementwiseMath.exp(-.infinity) < 2e-38)
+    #expect(ElementwiseMath.exp(.infinity) == ElementwiseMath.exp(88))
+    #expect(ElementwiseMath.exp(.nan).isNaN)
+    #expect(ElementwiseMath.fastExp(.infinity).isNaN && ElementwiseMath.fastExp(-.infinity).isNaN)
+  }
+
   /// GELU (tanh form) against a double-precision evaluation of the same formula.
   @Test func geluAbsoluteError() {
     var worst: Double = 0

@@ -39,9 +39,10 @@ struct KernelGradientTests {
     }
   }
 
-  @Test(arguments: [true, false])
-  func rmsNorm(withScale: Bool) {
-    let n = 3, c = 7
+  /// 7 channels run the scalar tail only; 19 run two lane blocks and a tail.
+  @Test(arguments: [true, false], [7, 19])
+  func rmsNorm(withScale: Bool, channels c: Int) {
+    let n = 3
     var x = TestData.floats(n * c, seed: 1, scale: 2), g = TestData.floats(c, seed: 2)
     var rstd = [Float](repeating: 0, count: n)
     x.withUnsafeMutableBufferPointer { xp in
@@ -66,18 +67,22 @@ struct KernelGradientTests {
     }
   }
 
+  /// T = 5 runs the scalar rows only; T = 11 runs a lane block (masked past the causal end)
+  /// and a scalar tail; T = 16 runs lanes only.
   struct AttentionCase: Sendable, CustomTestStringConvertible {
     var softCap: Float
     var zLoss: Float
-    var testDescription: String { "softCap \(softCap), z-loss \(zLoss)" }
+    var time = 5
+    var testDescription: String { "softCap \(softCap), z-loss \(zLoss), T \(time)" }
   }
 
   @Test(arguments: [
     AttentionCase(softCap: 0, zLoss: 0), AttentionCase(softCap: 0.7, zLoss: 0),
     AttentionCase(softCap: 0, zLoss: 0.3), AttentionCase(softCap: 1.5, zLoss: 0.2),
+    AttentionCase(softCap: 0, zLoss: 0.3, time: 11), AttentionCase(softCap: 0, zLoss: 0, time: 16),
   ])
   func causalAttention(_ testCase: AttentionCase) {
-    let b = 2, t = 5, c = 6, heads = 2, n = b * t
+    let b = 2, t = testCase.time, c = 6, heads = 2, n = b * t
     var q = TestData.floats(n * c, seed: 4, scale: 2), k = TestData.floats(n * c, seed: 5, scale: 2)
     var v = TestData.floats(n * c, seed: 6)
     let squares = b * heads * t * t
@@ -118,21 +123,24 @@ struct KernelGradientTests {
     }
   }
 
+  /// 43 values: five lane blocks and a scalar tail of three.
   @Test func gegluAndPlainActivations() {
-    let count = 40
+    let count = 43
     var gate = TestData.floats(count, seed: 7, scale: 3), linear = TestData.floats(count, seed: 8, scale: 3)
+    var tanh = [Float](repeating: 0, count: count)
     gate.withUnsafeMutableBufferPointer { gp in
       linear.withUnsafeMutableBufferPointer { lp in
         checkKernel(
           inputs: [("gate", gp.baseAddress!, count), ("linear", lp.baseAddress!, count)], outCount: count,
           run: { out in
-            Activation.gegluForward(out: out, gate: gp.baseAddress!, linear: lp.baseAddress!, count: count)
+            Activation.gegluForward(
+              out: out, tanh: &tanh, gate: gp.baseAddress!, linear: lp.baseAddress!, count: count)
             return 0
           },
           backprop: { dout, grads in
             Activation.gegluBackward(
               dgate: grads[0], dlinear: grads[1], dout: dout, gate: gp.baseAddress!, linear: lp.baseAddress!,
-              count: count)
+              tanh: tanh, count: count)
           })
         checkKernel(
           inputs: [("gelu input", gp.baseAddress!, count)], outCount: count,

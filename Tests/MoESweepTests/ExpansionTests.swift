@@ -1,5 +1,6 @@
 import Foundation
 import MoEConfig
+import MoEModel
 import MoESweep
 import MoETraining
 import Testing
@@ -207,5 +208,18 @@ import Testing
     let plan = try SweepPlan(contentsOfFile: path)
     #expect(plan.name == "example" && plan.points.count == 8 && plan.runs.count == 24)
     #expect(plan.baselineLabel == "Baseline")
+  }
+
+  /// `bench --config study` measures the model the studies run: the `study` preset is the
+  /// base model of every study sweep (all but the example).
+  @Test func theStudyPresetIsTheStudySweepsBaseModel() throws {
+    let sweeps = SweepFixtures.repositoryRoot.appendingPathComponent("sweeps")
+    let files = try FileManager.default.contentsOfDirectory(atPath: sweeps.path)
+      .filter { $0.hasSuffix(".json") && !["sweep.schema.json", "example.json"].contains($0) }
+    #expect(files.count >= 8)
+    for file in files {
+      let spec = try SweepSpec.load(contentsOfFile: sweeps.appendingPathComponent(file).path)
+      #expect(spec.base.model == ModelPreset.study.config, "sweeps/\(file)")
+    }
   }
 }

@@ -21,6 +21,8 @@ final class FeedForward {
   let channels: Int, hidden: Int, maxRows: Int
   let hasBias: Bool, hasDropout: Bool
   let gate: Arena, up: Arena, activated: Arena, biased: Arena, mask: Arena, dropped: Arena
+  /// GEGLU only: GELU's tanh term of every gate value, saved for the backward pass.
+  let geluTanh: Arena
   let out: Arena
   let dHidden: Arena, dBeforeDropout: Arena, dActivated: Arena, dGate: Arena, dUp: Arena
 
@@ -33,6 +35,7 @@ final class FeedForward {
     hasDropout = dropout
     let wide = maxRows * hidden
     gate = Arena(count: kind == .geglu ? wide : 0)
+    geluTanh = Arena(count: kind == .geglu ? wide : 0)
     up = Arena(count: wide)
     activated = Arena(count: wide)
     biased = Arena(count: bias ? wide : 0)
@@ -60,18 +63,31 @@ final class FeedForward {
   ) {
     guard r > 0 else { return }
     precondition(offset + r <= maxRows)
+    StepProfile.enter(.forward)  // an expert's FFN is model compute, not routing
+    defer { StepProfile.leave() }
     let c = channels, f = hidden, at = offset * f, count = r * f
     Linear.forward(out: up.base + at, inp: inp, weight: w.up, rows: r, inFeatures: c, outFeatures: f)
-    if round { BFloat16.roundInPlace(up.base + at, count: count) }
     switch kind {
     case .geglu:
       Linear.forward(out: gate.base + at, inp: inp, weight: w.gate!, rows: r, inFeatures: c, outFeatures: f)
-      if round { BFloat16.roundInPlace(gate.base + at, count: count) }
-      Activation.gegluForward(out: activated.base + at, gate: gate.base + at, linear: up.base + at, count: count)
-    case .relu: Activation.reluForward(out: activated.base + at, inp: up.base + at, count: count)
-    case .gelu: Activation.geluForward(out: activated.base + at, inp: up.base + at, count: count)
+      if round {  // rounds gate and up in place, and the product as it is written
+        Activation.gegluForwardRoundingToBFloat16(
+          out: activated.base + at, tanh: geluTanh.base + at, gate: gate.base + at,
+          linear: up.base + at, count: count)
+      } else {
+        Activation.gegluForward(
+          out: activated.base + at, tanh: geluTanh.base + at, gate: gate.base + at,
+          linear: up.base + at, count: count)
+      }
+    case .relu, .gelu:
+      if round { BFloat16.roundInPlace(up.base + at, count: count) }
+      if kind == .relu {
+        Activation.reluForward(out: activated.base + at, inp: up.base + at, count: count)
+      } else {
+        Activation.geluForward(out: activated.base + at, inp: up.base + at, count: count)
+      }
+      if round { BFloat16.roundInPlace(activated.base + at, count: count) }
     }
-    if round { BFloat16.roundInPlace(activated.base + at, count: count) }
     var h = activated.base + at
     if hasBias, let bias = w.bias {
       ChannelScale.forward(out: biased.base + at, inp: h, scale: bias, rows: r, channels: f)
@@ -96,13 +112,17 @@ final class FeedForward {
     dropoutActive: Bool, round: Bool
   ) {
     guard r > 0 else { return }
+    StepProfile.enter(.backward)  // an expert's FFN is model compute, not routing
+    defer { StepProfile.leave() }
     let c = channels, f = hidden, at = offset * f, count = r * f
     var dh = dHidden.base + at
-    dh.update(repeating: 0, count: count)
     Linear.backward(
       dinp: dh, dweight: dw.down, dout: dout, inp: hiddenOutput(offset, dropoutActive: dropoutActive),
-      weight: w.down, rows: r, inFeatures: f, outFeatures: c)
-    if round { BFloat16.roundInPlace(dh, count: count) }
+      weight: w.down, rows: r, inFeatures: f, outFeatures: c, accumulateInputGradient: false)
+    // GEGLU's backward rounds its incoming gradient as it reads it; the other paths read dh.
+    if round && (kind != .geglu || dropoutActive || hasBias) {
+      BFloat16.roundInPlace(dh, count: count)
+    }
     if dropoutActive {
       let next = dBeforeDropout.base + at
       next.update(repeating: 0, count: count)
@@ -119,21 +139,18 @@ final class FeedForward {
       dh = next
     }
     let du = dUp.base + at
-    du.update(repeating: 0, count: count)
     switch kind {
     case .geglu:
       let dg = dGate.base + at
-      dg.update(repeating: 0, count: count)
       Activation.gegluBackward(
-        dgate: dg, dlinear: du, dout: dh, gate: gate.base + at, linear: up.base + at, count: count)
-      if round {
-        BFloat16.roundInPlace(dg, count: count)
-        BFloat16.roundInPlace(du, count: count)
-      }
+        dgate: dg, dlinear: du, dout: dh, gate: gate.base + at, linear: up.base + at,
+        tanh: geluTanh.base + at, count: count, accumulate: false, roundToBFloat16: round)
       Linear.backward(dinp: dinp, dweight: dw.gate!, dout: dg, inp: inp, weight: w.gate!, rows: r, inFeatures: c, outFeatures: f)
     case .relu:
+      du.update(repeating: 0, count: count)
       Activation.reluBackward(dinp: du, dout: dh, inp: up.base + at, count: count)
     case .gelu:
+      du.update(repeating: 0, count: count)
       Activation.geluBackward(dinp: du, dout: dh, inp: up.base + at, count: count)
       if round { BFloat16.roundInPlace(du, count: count) }
     }

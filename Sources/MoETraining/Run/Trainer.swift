@@ -133,8 +133,12 @@ public final class Trainer {
   /// One training step: batch `step` → forward → backward → clip → divergence rules → update.
   public func trainStep(_ step: Int) -> StepOutcome {
     source.trainingBatch(step: step, into: model.inputTokens.base, targets: model.targetTokens.base)
+    StepProfile.enter(.forward)
     let loss = model.forward(training: true, step: step)
+    StepProfile.leave()
+    StepProfile.enter(.backward)
     model.backward()
+    StepProfile.leave()
     let gradientNorm = GradientClipping.clip(
       model.gradients.base, count: model.gradients.count, maximumNorm: config.optimizer.gradientClipNorm)
     let learningRate = schedule.learningRate(atStep: step)
@@ -145,8 +149,10 @@ public final class Trainer {
       ])
     var update: UpdateStatistics?
     if verdict?.reason != .nonfinite {
+      StepProfile.enter(.optimizer)
       update = optimizer.step(
         parameters: model.parameters.base, gradients: model.gradients.base, learningRate: learningRate, step: step)
+      StepProfile.leave()
     }
     return StepOutcome(loss: loss, gradientNorm: gradientNorm, learningRate: learningRate, update: update, verdict: verdict)
   }
