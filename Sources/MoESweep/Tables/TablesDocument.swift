@@ -195,18 +195,30 @@ public struct TablesDocument: Sendable {
   }
 
   func sensitivityTable(_ sensitivity: LearningRateSensitivity) -> String {
-    var text = "| Group | LR sensitivity | best LR | best eval loss | lower than the baseline's? |\n|---|---|---|---|---|\n"
-    let base = sensitivity.groups.first?.sensitivity
+    var text = "| Group | LR sensitivity | Δ vs baseline [95% paired bootstrap] | best LR "
+    text += "| best eval loss | lower than the baseline's? |\n|---|---|---|---|---|---|\n"
     for (index, group) in sensitivity.groups.enumerated() {
       let s = group.sensitivity.map { Self.f($0) } ?? "—"
-      var agrees = "baseline"
-      if index > 0 {
-        if let s = group.sensitivity, let base { agrees = s < base ? "yes (as Wortsman et al.)" : "no (does not reproduce)" } else { agrees = "—" }
+      var difference = "baseline", agrees = "baseline"
+      if index != sensitivity.baselineGroup {
+        difference = sensitivity.differenceText(group)
+        agrees = Self.sensitivityVerdict(group.differenceInterval)
       }
-      text += "| \(group.label) | \(s) | \(group.bestLearningRate.map { "\($0)" } ?? "—") "
+      text += "| \(group.label) | \(s) | \(difference) | \(group.bestLearningRate.map { "\($0)" } ?? "—") "
       text += "| \(group.bestLoss.map { Self.f($0) } ?? "—") | \(agrees) |\n"
     }
-    text += "\nLR sensitivity = mean over the peak rates of min(final eval loss, ln V) − the best of them, averaged over seeds; diverged runs count as ln V (Wortsman et al. 2023, §2.2). Lower is more robust.\n"
+    text += "\nLR sensitivity = mean over the peak rates of min(final eval loss, ln V) − the best of them, averaged over seeds; diverged runs count as ln V (Wortsman et al. 2023, §2.2). Lower is more robust. "
+    text += "The interval resamples seed positions (\(LearningRateSensitivity.bootstrapResamples) replicates, fixed seed); the verdict follows it.\n"
     return text
+  }
+
+  /// "yes" when the whole interval is below 0, "no: higher" when above, else no detectable
+  /// difference; always with the interval.
+  static func sensitivityVerdict(_ interval: ClosedRange<Double>?) -> String {
+    guard let interval else { return "—" }
+    let range = "difference in " + Self.interval(interval, 3)
+    if interval.upperBound < 0 { return "yes, as Wortsman et al. (\(range))" }
+    if interval.lowerBound > 0 { return "no: higher (\(range))" }
+    return "no detectable difference (\(range))"
   }
 }
