@@ -7,7 +7,8 @@ import MoESweep
 struct SummarizeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "summarize",
-    abstract: "Write runs.csv, summary.csv, mechanism.csv and summary.md for a sweep results directory.")
+    abstract:
+      "Write runs.csv, summary.csv, mechanism.csv and summary.md for a sweep results directory.")
 
   @Argument(help: "A sweep results directory (results/<sweep name>).") var directory: String
 

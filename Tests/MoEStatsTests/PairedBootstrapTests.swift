@@ -1,5 +1,6 @@
-@testable import MoEStats
 import Testing
+
+@testable import MoEStats
 
 /// The seeded percentile bootstrap.
 @Suite struct PairedBootstrapTests {

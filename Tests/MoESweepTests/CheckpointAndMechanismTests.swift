@@ -26,7 +26,8 @@ import Testing
       let seed = run.seed
       if run.pointIndex == 0 {
         let divergedAt: Int? = seed < 2 ? 60 : seed == 2 ? 20 : nil
-        results[run.id] = ReportFixtures.result(run, divergedAt: divergedAt, evaluationCrossEntropy: 2)
+        results[run.id] = ReportFixtures.result(
+          run, divergedAt: divergedAt, evaluationCrossEntropy: 2)
         let last = divergedAt ?? 100
         let rows = stride(from: 0, through: last, by: 10).map { step in
           let diverging = divergedAt != nil

@@ -78,7 +78,8 @@ import Testing
       contentsOf: results.directory.appendingPathComponent("eligibility.csv"), encoding: .utf8)
     let lines = csv.split(separator: "\n").map(String.init)
     #expect(lines.count == 5)
-    #expect(lines[0].hasPrefix("label,optimizer.routerLearningRateMultiplier,schedule.learningRate,"))
+    #expect(
+      lines[0].hasPrefix("label,optimizer.routerLearningRateMultiplier,schedule.learningRate,"))
     #expect(lines[2].hasSuffix(",0.01,true,true,true,true"))  // flips, E3, E4, eligible, selected
     #expect(!csv.contains("nan"))
     let markdown = try String(
@@ -95,7 +96,8 @@ import Testing
       ["eligibility", results.directory.path, "--router-key", "schedule.learningRate"])
     #expect(outcome.status == 0, "\(outcome.stderr)")
     #expect(outcome.stdout.contains("Router knob: `schedule.learningRate`"))
-    #expect(outcome.stdout.contains("**Selected**: routerLearningRateMultiplier=1, learningRate=0.3."))
+    #expect(
+      outcome.stdout.contains("**Selected**: routerLearningRateMultiplier=1, learningRate=0.3."))
   }
 
   /// Nothing eligible (E4 demanding a rate of at least 0.9): published with per-criterion counts.
@@ -120,7 +122,8 @@ import Testing
       ["eligibility", results.directory.path, "--router-key", "model.routerInitScale"])
     #expect(outcome.status != 0)
     #expect(outcome.stderr.contains("model.routerInitScale"))
-    #expect(outcome.stderr.contains("optimizer.routerLearningRateMultiplier, schedule.learningRate"))
+    #expect(
+      outcome.stderr.contains("optimizer.routerLearningRateMultiplier, schedule.learningRate"))
     let files = try FileManager.default.contentsOfDirectory(atPath: results.directory.path)
     #expect(!files.contains("eligibility.csv"))
   }

@@ -30,16 +30,22 @@ struct TablesDocumentTests {
     var metrics: [String: MetricsTable] = [:]
     for run in plan.runs {
       let divergedAt = [run.seed < 6 ? 200 : nil, nil, 50][run.pointIndex]
-      let quality = [-3.0 - 0.2 * Double(run.seed % 2), -3.5 - 0.01 * Double(run.seed), 0][run.pointIndex]
-      results[run.id] = ReportFixtures.result(run, divergedAt: divergedAt, evaluationCrossEntropy: -quality)
-      let checkpointCE = [3.0 + 0.2 * Double(run.seed % 2), 3.5 + 0.01 * Double(run.seed), 9][run.pointIndex]
+      let quality = [-3.0 - 0.2 * Double(run.seed % 2), -3.5 - 0.01 * Double(run.seed), 0][
+        run.pointIndex]
+      results[run.id] = ReportFixtures.result(
+        run, divergedAt: divergedAt, evaluationCrossEntropy: -quality)
+      let checkpointCE = [3.0 + 0.2 * Double(run.seed % 2), 3.5 + 0.01 * Double(run.seed), 9][
+        run.pointIndex]
       metrics[run.id] = ReportFixtures.table([
-        ReportFixtures.row(step: 0, crossEntropy: 2.77), ReportFixtures.row(step: 70, crossEntropy: checkpointCE),
+        ReportFixtures.row(step: 0, crossEntropy: 2.77),
+        ReportFixtures.row(step: 70, crossEntropy: checkpointCE),
       ])
     }
     let report = try SweepReport(plan: plan, results: results, metrics: metrics)
     let study = StudyCatalog.studies.first { $0.name == "table4" }!
-    let text = TablesDocument(entries: [.init(study: study, report: report, sensitivity: nil)], preamble: "").markdown
+    let text = TablesDocument(
+      entries: [.init(study: study, report: report, sensitivity: nil)], preamble: ""
+    ).markdown
     return text.split(separator: "\n").map(String.init)
   }
 
@@ -47,12 +53,15 @@ struct TablesDocumentTests {
     let lines = try markdown()
     let clipping = try #require(lines.first { $0.hasPrefix("| Update clipping") })
     #expect(clipping.contains("| 8/8 |") && clipping.contains("| -0.75 [-0.93, -0.28] | 0.014 |"))
-    #expect(clipping.contains("**yes**: fewer divergences (difference in [-0.93, -0.28], Holm p = 0.014)"))
+    #expect(
+      clipping.contains("**yes**: fewer divergences (difference in [-0.93, -0.28], Holm p = 0.014)")
+    )
     #expect(clipping.contains("| +0.435 [0.345, 0.525] |"))
     #expect(clipping.contains("yes (worse: Δ quality at step 70 in [-0.525, -0.345])"))
     let zloss = try #require(lines.first { $0.hasPrefix("| Router z-loss") })
     #expect(zloss.contains("| 0/8 |") && zloss.contains("| 0.467 |"))
-    #expect(zloss.contains("no detectable difference (difference in [-0.12, 0.59], Holm p = 0.467)"))
+    #expect(
+      zloss.contains("no detectable difference (difference in [-0.12, 0.59], Holm p = 0.467)"))
     #expect(zloss.contains("— (none completed)"))
     #expect(zloss.contains("— (no checkpoint comparison)"))
     let baseline = try #require(lines.first { $0.hasPrefix("| Baseline") })
@@ -67,16 +76,25 @@ struct TablesDocumentTests {
     var results: [String: RunResult] = [:]
     for run in plan.runs {
       let divergedAt = [run.seed < 6 ? 200 : nil, nil, 50][run.pointIndex]
-      results[run.id] = ReportFixtures.result(run, divergedAt: divergedAt, evaluationCrossEntropy: 3)
+      results[run.id] = ReportFixtures.result(
+        run, divergedAt: divergedAt, evaluationCrossEntropy: 3)
     }
     let report = try SweepReport(plan: plan, results: results)
     let study = StudyCatalog.studies.first { $0.name == "table4" }!
-    let one = TablesDocument(entries: [.init(study: study, report: report, sensitivity: nil)], preamble: "")
+    let one = TablesDocument(
+      entries: [.init(study: study, report: report, sensitivity: nil)], preamble: "")
     let two = TablesDocument(
-      entries: [.init(study: study, report: report, sensitivity: nil), .init(study: study, report: report, sensitivity: nil)],
+      entries: [
+        .init(study: study, report: report, sensitivity: nil),
+        .init(study: study, report: report, sensitivity: nil),
+      ],
       preamble: "")
     // One study: clipping 2·0.006993 = 0.013986. Two copies: 4 rows, 4·0.006993 = 0.027972.
-    #expect(abs(try #require(try one.holmPValuesByRow()["Update clipping (clip = 0.1)"]) - 0.013986) < 1e-5)
-    #expect(abs(try #require(try two.holmPValuesByRow()["Update clipping (clip = 0.1)"]) - 0.027972) < 1e-5)
+    #expect(
+      abs(try #require(try one.holmPValuesByRow()["Update clipping (clip = 0.1)"]) - 0.013986)
+        < 1e-5)
+    #expect(
+      abs(try #require(try two.holmPValuesByRow()["Update clipping (clip = 0.1)"]) - 0.027972)
+        < 1e-5)
   }
 }

@@ -164,7 +164,8 @@ public struct LearningRateSensitivity: Sendable {
 
   public var markdown: String {
     var text = "\n## Learning-rate sensitivity (Wortsman et al. 2023)\n\n"
-    text += "| Group | LR sensitivity | Δ vs baseline [95% paired bootstrap] | best LR | best loss |\n"
+    text += "| Group | LR sensitivity | Δ vs baseline [95% paired bootstrap] | best LR "
+    text += "| best loss |\n"
     text += "|---|---|---|---|---|\n"
     for (index, group) in groups.enumerated() {
       let s = group.sensitivity.map { String(format: "%.3f", $0) } ?? "–"

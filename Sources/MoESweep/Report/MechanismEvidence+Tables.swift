@@ -39,13 +39,15 @@ extension MechanismEvidence {
     text += "| above matched | flip fraction: diverged vs matched median "
     text += "| max attention logit (bound) |\n|---|---|---|---|---|---|\n"
     for point in points {
-      let above = point.fractionAboveMatched.map {
-        "\(Int(($0 * Double(point.compared)).rounded()))/\(point.compared)"
-      } ?? "—"
-      let attention = point.maxAttentionLogit.map { value in
-        "\(Self.g(value)) (≤ \(Self.g(point.attentionBound)): "
-          + (value <= point.attentionBound ? "bounded)" : "**not bounded**)")
-      } ?? "—"
+      let above =
+        point.fractionAboveMatched.map {
+          "\(Int(($0 * Double(point.compared)).rounded()))/\(point.compared)"
+        } ?? "—"
+      let attention =
+        point.maxAttentionLogit.map { value in
+          "\(Self.g(value)) (≤ \(Self.g(point.attentionBound)): "
+            + (value <= point.attentionBound ? "bounded)" : "**not bounded**)")
+        } ?? "—"
       text += "| \(point.label) | \(point.diverged) (\(point.compared)) "
       text += "| \(Self.g(point.routerZLossMedian)) vs \(Self.g(point.matchedRouterZLossMedian)) "
       text += "| \(above) | \(Self.g(point.roundoffFlipFractionMedian)) vs "

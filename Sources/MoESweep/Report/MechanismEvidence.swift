@@ -138,7 +138,8 @@ public struct MechanismEvidence: Sendable {
     return DivergedRun(
       pointIndex: run.pointIndex, label: label, runID: run.id, seed: run.seed,
       divergenceStep: step, windowFirstStep: window.first?.step, windowLastStep: window.last?.step,
-      routerZLoss: maximum(window, routerZLoss), roundoffFlipFraction: maximum(window, roundoffFlips),
+      routerZLoss: maximum(window, routerZLoss),
+      roundoffFlipFraction: maximum(window, roundoffFlips),
       maxAttentionLogit: maximum(window, attentionLogit), matchedRuns: matched.count,
       matchedRouterZLossMedian: median(matched.compactMap { maximum($0, routerZLoss) }),
       matchedRoundoffFlipFractionMedian: median(matched.compactMap { maximum($0, roundoffFlips) }))
@@ -153,7 +154,8 @@ public struct MechanismEvidence: Sendable {
       fractionAboveMatched: verdicts.isEmpty
         ? nil : Double(verdicts.filter { $0 }.count) / Double(verdicts.count),
       roundoffFlipFractionMedian: median(runs.compactMap(\.roundoffFlipFraction)),
-      matchedRoundoffFlipFractionMedian: median(runs.compactMap(\.matchedRoundoffFlipFractionMedian)),
+      matchedRoundoffFlipFractionMedian: median(
+        runs.compactMap(\.matchedRoundoffFlipFractionMedian)),
       maxAttentionLogit: runs.compactMap(\.maxAttentionLogit).max(), attentionBound: bound,
       maxRoundoffFlipFraction: runs.compactMap(\.roundoffFlipFraction).max())
   }

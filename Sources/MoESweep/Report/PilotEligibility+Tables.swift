@@ -51,10 +51,11 @@ extension PilotEligibility {
     text += "| Point | rate | E1 gap | E2 worst gap, earliest | E3 above matched, attention "
     text += "(bound), max flips | E4 | eligible |\n|---|---|---|---|---|---|---|\n"
     for point in points {
-      let e3 = point.mechanism.map { m in
-        "\(Self.g(m.fractionAboveMatched)), \(Self.g(m.maxAttentionLogit)) "
-          + "(\(Self.g(m.attentionBound))), \(Self.g(m.maxRoundoffFlipFraction))"
-      } ?? "no diverged run"
+      let e3 =
+        point.mechanism.map { m in
+          "\(Self.g(m.fractionAboveMatched)), \(Self.g(m.maxAttentionLogit)) "
+            + "(\(Self.g(m.attentionBound))), \(Self.g(m.maxRoundoffFlipFraction))"
+        } ?? "no diverged run"
       text += "| \(point.label) | \(point.diverged)/\(point.completed + point.diverged) "
       text += "| \(Self.mark(point.e1)) \(Self.g(point.qualityGap)) "
       text += "| \(Self.mark(point.e2)) \(Self.g(point.worstLearnedGap)), "

@@ -45,14 +45,16 @@ public struct SweepResults: Sendable {
       do {
         if let table = try directory.readMetrics() { tables[run.id] = table }
       } catch {
-        throw SweepResultsError.unreadableMetrics(path: directory.metricsURL.path, reason: "\(error)")
+        throw SweepResultsError.unreadableMetrics(
+          path: directory.metricsURL.path, reason: "\(error)")
       }
     }
     return tables
   }
 
   /// The summary files and their contents, computed from the runs on disk: `runs.csv`,
-  /// `summary.csv`, `mechanism.csv` (``MechanismEvidence``), `summary.md`, and `lr-sensitivity.csv` for a learning-rate axis. `plan` is
+  /// `summary.csv`, `mechanism.csv` (``MechanismEvidence``),
+  /// `summary.md`, and `lr-sensitivity.csv` for a learning-rate axis. `plan` is
   /// the recorded one (``plan()``) unless the caller has it already.
   public func tableFiles(plan: SweepPlan? = nil) throws
     -> (report: SweepReport, files: [String: String])

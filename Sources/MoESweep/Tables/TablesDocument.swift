@@ -143,10 +143,13 @@ public struct TablesDocument: Sendable {
             + (stats.checkpointDifferenceInterval.map { " " + Self.interval($0, 3) } ?? "")
         }
       }
-      let stability = isBaseline ? "baseline" : divergenceVerdict(row.expectation, stats, holm: holm[row.label])
-      let qualityAgreement = isBaseline ? "baseline" : qualityDirection(row.paperQualityDelta, stats)
+      let stability =
+        isBaseline ? "baseline" : divergenceVerdict(row.expectation, stats, holm: holm[row.label])
+      let qualityAgreement =
+        isBaseline ? "baseline" : qualityDirection(row.paperQualityDelta, stats)
       text += "| \(row.label) | \(row.paperStable ?? "—") | \(paperQuality) | \(stable) | \(rate) "
-      text += "| \(difference) | \(fisher) | \(quality) | \(delta) | \(checkpoint) | \(checkpointDelta) "
+      text += "| \(difference) | \(fisher) | \(quality) | \(delta) | \(checkpoint) "
+      text += "| \(checkpointDelta) "
       text += "| \(row.expectation.rawValue) | \(stability) | \(qualityAgreement) |\n"
     }
     text += "\nSources: " + Array(Set(entry.study.rows.map(\.source))).sorted().joined(separator: "; ") + ".\n"
@@ -204,11 +207,15 @@ public struct TablesDocument: Sendable {
         difference = sensitivity.differenceText(group)
         agrees = Self.sensitivityVerdict(group.differenceInterval)
       }
-      text += "| \(group.label) | \(s) | \(difference) | \(group.bestLearningRate.map { "\($0)" } ?? "—") "
+      let rate = group.bestLearningRate.map { "\($0)" } ?? "—"
+      text += "| \(group.label) | \(s) | \(difference) | \(rate) "
       text += "| \(group.bestLoss.map { Self.f($0) } ?? "—") | \(agrees) |\n"
     }
-    text += "\nLR sensitivity = mean over the peak rates of min(final eval loss, ln V) − the best of them, averaged over seeds; diverged runs count as ln V (Wortsman et al. 2023, §2.2). Lower is more robust. "
-    text += "The interval resamples seed positions (\(LearningRateSensitivity.bootstrapResamples) replicates, fixed seed); the verdict follows it.\n"
+    text += "\nLR sensitivity = mean over the peak rates of min(final eval loss, ln V) − the best "
+    text += "of them, averaged over seeds; diverged runs count as ln V (Wortsman et al. 2023, "
+    text += "§2.2). Lower is more robust. The interval resamples seed positions "
+    text += "(\(LearningRateSensitivity.bootstrapResamples) replicates, fixed seed); the verdict "
+    text += "follows it.\n"
     return text
   }
 
