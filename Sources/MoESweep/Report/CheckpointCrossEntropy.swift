@@ -8,8 +8,8 @@ import MoETraining
 /// that is ≤ ⌊steps / 4⌋ (`steps` of the point's config; `metrics.csv` logs every `logEvery`
 /// steps, so the step is the same for every run of the point). A run **reached** it when its
 /// metrics have a row at that step with a finite cross-entropy and it had not diverged by then
-/// (no divergence, or one at a later step). Runs without metrics (missing, crashed before their
-/// first row) count in neither.
+/// (no divergence, or one at a later step). Crashed runs, runs without a result and runs
+/// without metrics count in neither, as in the divergence rate.
 public struct CheckpointCrossEntropy: Sendable, Equatable {
   /// The checkpoint step; nil when no run of the point logged a step ≤ steps / 4.
   public var step: Int?
@@ -29,6 +29,7 @@ public struct CheckpointCrossEntropy: Sendable, Equatable {
       return
     }
     values = runs.compactMap { run in
+      guard let status = run.result?.status, status != .crashed else { return nil }
       if let divergence = run.result?.divergence, divergence.step <= step { return nil }
       guard let row = run.metrics?.rows.first(where: { $0.step == step }),
         row.crossEntropy.isFinite
