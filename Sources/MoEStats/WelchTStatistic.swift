@@ -6,6 +6,7 @@
 ///     t  = (x̄A − x̄B) / √(vA + vB)
 ///     ν  = (vA + vB)² / (vA²/(nA − 1) + vB²/(nB − 1))      (Welch–Satterthwaite)
 ///     p  = 2·P(T_ν > |t|)                                   (two-sided, gsl_cdf_tdist_Q)
+///     CI = (x̄A − x̄B) ± t₁₋α/₂,ν · √(vA + vB)                (``differenceInterval(alpha:)``)
 ///
 /// ν lies between min(nA, nB) − 1 and nA + nB − 2 and need not be an integer.
 ///
@@ -47,5 +48,18 @@ public struct WelchTStatistic: Hashable, Sendable {
     t = meanDifference / se
     degreesOfFreedom = (vA + vB) * (vA + vB) / (vA * vA / (nA - 1) + vB * vB / (nB - 1))
     pValue = min(1, 2 * (try GSL.studentTUpperTail(abs(t), degreesOfFreedom: degreesOfFreedom)))
+  }
+
+  /// The (1 − α) Welch interval for mean(A) − mean(B): the difference ± t₁₋α/₂,ν times the
+  /// standard error, with ν the Welch–Satterthwaite degrees of freedom (R's `t.test` interval).
+  /// `alpha ∉ (0, 1)` throws ``StatisticsError/invalidArgument(_:)``.
+  public func differenceInterval(alpha: Double = 0.05) throws(StatisticsError)
+    -> ClosedRange<Double>
+  {
+    try Validation.alpha(alpha)
+    let quantile = try GSL.studentTQuantile(1 - alpha / 2, degreesOfFreedom: degreesOfFreedom)
+    let halfWidth = quantile * standardError
+    guard halfWidth.isFinite else { throw .nonFiniteResult(function: "gsl_cdf_tdist_Pinv") }
+    return (meanDifference - halfWidth)...(meanDifference + halfWidth)
   }
 }

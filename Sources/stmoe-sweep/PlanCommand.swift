@@ -32,7 +32,7 @@ struct PlanCommand: ParsableCommand {
   /// One row per run, then `P points × S seeds = R runs`.
   static func table(_ plan: SweepPlan) -> String {
     let indexWidth = max(5, String(plan.runs.count - 1).count)
-    let seedWidth = max(4, plan.seeds.map { String($0).count }.max() ?? 0)
+    let seedWidth = max(4, plan.runs.map { String($0.seed).count }.max() ?? 0)
     func padded(_ text: String, _ width: Int) -> String {
       String(repeating: " ", count: max(0, width - text.count)) + text
     }

@@ -14,7 +14,7 @@ struct StmoeSweep: ParsableCommand {
     subcommands: [
       RunCommand.self, PlanCommand.self, SummarizeCommand.self, CompareCommand.self, TablesCommand.self,
       PlotCommand.self, SlurmCommand.self, TrainCommand.self, ModelCommand.self, BenchCommand.self,
-      SchemaCommand.self,
+      SchemaCommand.self, EligibilityCommand.self,
     ])
 
   /// Parses the command line and runs the command.

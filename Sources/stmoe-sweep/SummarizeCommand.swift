@@ -7,7 +7,8 @@ import MoESweep
 struct SummarizeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "summarize",
-    abstract: "Write runs.csv, summary.csv and summary.md for a sweep results directory.")
+    abstract:
+      "Write runs.csv, summary.csv, mechanism.csv and summary.md for a sweep results directory.")
 
   @Argument(help: "A sweep results directory (results/<sweep name>).") var directory: String
 
@@ -16,7 +17,7 @@ struct SummarizeCommand: ParsableCommand {
     do {
       let report = try results.summarize()
       print(report.markdown, terminator: "")
-      print("wrote \(directory)/{runs.csv,summary.csv,summary.md}")
+      print("wrote \(directory)/{runs.csv,summary.csv,mechanism.csv,summary.md}")
     } catch let error as ConfigError {
       throw ValidationError(error.description)
     }

@@ -13,7 +13,7 @@ struct HelpSnapshotTests {
   /// The subcommands in the order the root command lists them.
   static let subcommands = [
     "run", "plan", "summarize", "compare", "tables", "plot", "slurm", "train", "model", "bench",
-    "schema",
+    "schema", "eligibility",
   ]
   /// The root command's snapshot is named after the executable.
   static let root = "stmoe-sweep"

@@ -17,6 +17,20 @@ import Testing
     #expect(agrees(w.pValue, 0.06913359319239237, relative: 1e-8))
   }
 
+  // The interval: scipy's TtestResult.confidence_interval(0.95) on the same samples (scipy 1.17.1)
+  // gives (−7.385368080514045, 0.3853680805140449), and at 0.90 (−6.568411028749692,
+  // −0.4315889712503096); both are −3.5 ± t·√(29/12).
+  @Test func differenceIntervalMatchesScipy() throws {
+    let w = try #require(try WelchTStatistic([1, 2, 3, 4], [2, 4, 6, 8, 10]))
+    let interval95 = try w.differenceInterval()
+    #expect(agrees(interval95.lowerBound, -7.385368080514045, relative: 1e-9))
+    #expect(agrees(interval95.upperBound, 0.3853680805140449, relative: 1e-8))
+    let interval90 = try w.differenceInterval(alpha: 0.1)
+    #expect(agrees(interval90.lowerBound, -6.568411028749692, relative: 1e-9))
+    #expect(agrees(interval90.upperBound, -0.4315889712503096, relative: 1e-8))
+    #expect(throws: StatisticsError.self) { try w.differenceInterval(alpha: 1) }
+  }
+
   // Unequal sizes with realistic losses. scipy.stats.ttest_ind(a, b, equal_var=False):
   // statistic −2.3709109729130833, pvalue 0.08467222850940444, df 3.564717991496227.
   @Test func matchesScipyOnLosses() throws {

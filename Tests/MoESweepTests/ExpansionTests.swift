@@ -30,6 +30,42 @@ import Testing
     #expect(plan.points.map(\.index) == Array(0..<12))
   }
 
+  /// `"perVariant": true` gives variant i the seeds start + i·count …; its points share them.
+  @Test func perVariantSeedsGiveEveryVariantItsOwnBlock() throws {
+    let text = Self.zloss.replacingOccurrences(
+      of: #""start": 7}"#, with: #""start": 7, "perVariant": true}"#)
+    let plan = try SweepFixtures.plan(text)
+    #expect(plan.seedsPerVariant)
+    #expect(plan.runs.count == 24)
+    // Variant 0 (points 0–5): 7, 8; variant 1 (points 6–11): 7 + 1·2 = 9, 10.
+    #expect(plan.runs.map(\.seed) == Array(repeating: [7, 8], count: 6).flatMap { $0 }
+      + Array(repeating: [9, 10], count: 6).flatMap { $0 })
+    #expect(Set(plan.runs.map(\.id)).count == 24)
+    #expect(plan.runs[12].config.seed == 9)
+  }
+
+  /// Off by default: a file without `perVariant` (or with false) plans exactly as before.
+  @Test func perVariantSeedsAreOffByDefault() throws {
+    let plain = try SweepFixtures.plan(Self.zloss)
+    let explicit = try SweepFixtures.plan(
+      Self.zloss.replacingOccurrences(
+        of: #""start": 7}"#, with: #""start": 7, "perVariant": false}"#))
+    #expect(!plain.seedsPerVariant)
+    #expect(plain.runs.map(\.id) == explicit.runs.map(\.id))
+  }
+
+  /// The last variant's seeds must fit in Int: refused at `seeds.perVariant`.
+  @Test func perVariantSeedsOverflowIsRefusedAtItsKey() throws {
+    let text = Self.zloss.replacingOccurrences(
+      of: #""start": 7}"#, with: #""start": 9223372036854775804, "perVariant": true}"#)
+    #expect(throws: ConfigError.self) { try SweepFixtures.plan(text) }
+    do {
+      _ = try SweepFixtures.plan(text)
+    } catch let error as ConfigError {
+      #expect(error.keyPath == "seeds.perVariant")
+    }
+  }
+
   @Test func variantsAreSlowestThenTheFirstAxisThenTheZip() throws {
     let plan = try SweepFixtures.plan(Self.zloss)
     let expected = ["Baseline", "Remove GEGLU"].flatMap { variant in

@@ -54,6 +54,35 @@ struct LearningRateSensitivityTests {
     #expect(sensitivity.table.text.contains("meanLoss_learningRate=0.3"))
   }
 
+  /// The paired bootstrap by hand. A (baseline): every run 1.5 → sensitivity 0 on any
+  /// resample. B: seed 0 gives (1.0, 2.0) at rates (0.1, 0.2), seed 1 gives (2.0, 1.0).
+  /// Resampling the two seed positions: {0,0} → means (1, 2) → sensitivity (0 + 1)/2 = 0.5;
+  /// {1,1} → 0.5; {0,1} or {1,0} → (1.5, 1.5) → 0. So the difference is 0 or 0.5 with
+  /// probability 1/2 each: the estimate (both seeds) is 0 and the 95% percentile interval over
+  /// 4,000 replicates is [0, 0.5].
+  @Test func pairedBootstrapIntervalByHand() throws {
+    let sweep = """
+      {"name": "lr", "base": {"model": {"vocabSize": 16}},
+       "variants": [{"label": "A"}, {"label": "B", "set": {"model.routerZLossCoefficient": 0.01}}],
+       "axes": [{"key": "schedule.learningRate", "values": [0.1, 0.2]}], "seeds": {"count": 2}}
+      """
+    let plan = try SweepPlan(SweepDefinition.load(from: Data(sweep.utf8)))
+    var results: [String: RunResult] = [:]
+    for run in plan.runs {
+      let loss = run.pointIndex < 2 ? 1.5 : [[1.0, 2.0], [2.0, 1.0]][run.seed][run.pointIndex - 2]
+      results[run.id] = result(run, .completed, loss: loss)
+    }
+    let sensitivity = try #require(LearningRateSensitivity(plan: plan, results: results))
+    #expect(sensitivity.baselineGroup == 0)
+    #expect(sensitivity.groups[0].difference == nil)
+    let b = sensitivity.groups[1]
+    #expect(b.sensitivity == 0 && b.difference == 0)
+    #expect(b.differenceInterval == 0...0.5)
+    #expect(sensitivity.table.text.contains(",0.0,0.0,0.5,4000,"))
+    let again = try #require(LearningRateSensitivity(plan: plan, results: results))
+    #expect(again.groups[1].differenceInterval == b.differenceInterval)
+  }
+
   @Test func absentWithoutALearningRateAxis() throws {
     let plan = try SweepPlan(SweepDefinition.load(from: Data(#"{"name": "x", "seeds": [0]}"#.utf8)))
     #expect(LearningRateSensitivity(plan: plan, results: [:]) == nil)

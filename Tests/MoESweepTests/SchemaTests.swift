@@ -129,10 +129,11 @@ import Testing
     let documents = [
       ExpansionTests.zloss,
       #"{"name": "s", "seeds": {"count": 2}, "base": {"model": {"precision": "bfloat16-exp-float32"}}}"#,
+      #"{"name": "p", "seeds": {"count": 2, "start": 5000, "perVariant": true}}"#,
       #"{"$schema": "./sweep.schema.json", "name": "0-a", "seeds": [3, 1], "baseline": "A", "variants": [{"label": "A", "description": "d", "set": {"optimizer.adamW.beta2": 0.99, "data.kind": "randomTokens"}}]}"#,
     ]
     let report = try PythonSchemaValidator.errors(of: documents, schema: Self.schemaFile)
-    #expect(report == [[], [], []])
+    #expect(report == [[], [], [], []])
     for document in documents {
       #expect(!SweepFixtures.refusal(document).hasPrefix("sweep.json: "), "\(document)")
     }

@@ -4,9 +4,15 @@ import MoESweep
 import MoETraining
 import Testing
 
-/// The agreement column of TABLES.md on hand-made outcomes (Fisher p-values by hand:
-/// 6/8 vs 0/8 diverged → p = C(8,6)·C(8,0)/C(16,6) · 2 = 2·28/8008 = 0.00699 (two-sided, the
-/// table is symmetric); 8/8 vs 6/8 → p = 0.467).
+/// The verdict columns of TABLES.md on hand-made outcomes. References (scipy 1.17.1):
+/// - Fisher, two-sided: 0/8 vs 6/8 diverged → p = 2·C(8,6)/C(16,6) = 56/8008 = 0.006993
+///   (`fisher_exact([[0,8],[6,2]])`); 8/8 vs 6/8 → 0.4667. Holm over both rows of the file:
+///   0.006993·2 = 0.013986 and max(0.013986, 0.4667) = 0.4667.
+/// - Newcombe (method 10, Wilson ends from the formula in Python): 0/8 − 6/8 in
+///   [−0.9285, −0.2795]; 8/8 − 6/8 in [−0.1203, 0.5907].
+/// - Checkpoint CE (step 70 = last logged step ≤ 300/4), clipping minus baseline: Welch
+///   interval `ttest_ind([3.5 + 0.01 s for s in 0..<8], [3.0, 3.2]·4, equal_var=False)` =
+///   [0.3450, 0.5250], so Δ quality in [−0.525, −0.345]: worse, as the paper.
 @Suite("TABLES.md")
 struct TablesDocumentTests {
   static let sweep = """
@@ -16,41 +22,79 @@ struct TablesDocumentTests {
      "seeds": {"count": 8}, "baseline": "Baseline"}
     """
 
-  func result(_ run: PlannedRun, diverged: Bool, quality: Double) -> RunResult {
-    var result = RunResult.crashed(
-      configHash: run.id, seed: run.seed, report: CrashReport(exitCode: 0, signal: nil, stderrTail: ""),
-      wallSeconds: 0, start: Date())
-    result.crash = nil
-    result.status = diverged ? .diverged : .completed
-    if !diverged {
-      result.quality = quality
-      result.evaluationCrossEntropy = -quality
+  /// Baseline: seeds 0–5 diverge at step 200, CE at step 70 of 3.0/3.2, quality −3.0/−3.2 on
+  /// the rest; clipping: none diverges, CE 3.5 + 0.01·seed; z-loss: all diverge at step 50.
+  func markdown() throws -> [String] {
+    let plan = try SweepPlan(SweepDefinition.load(from: Data(Self.sweep.utf8)))
+    var results: [String: RunResult] = [:]
+    var metrics: [String: MetricsTable] = [:]
+    for run in plan.runs {
+      let divergedAt = [run.seed < 6 ? 200 : nil, nil, 50][run.pointIndex]
+      let quality = [-3.0 - 0.2 * Double(run.seed % 2), -3.5 - 0.01 * Double(run.seed), 0][
+        run.pointIndex]
+      results[run.id] = ReportFixtures.result(
+        run, divergedAt: divergedAt, evaluationCrossEntropy: -quality)
+      let checkpointCE = [3.0 + 0.2 * Double(run.seed % 2), 3.5 + 0.01 * Double(run.seed), 9][
+        run.pointIndex]
+      metrics[run.id] = ReportFixtures.table([
+        ReportFixtures.row(step: 0, crossEntropy: 2.77),
+        ReportFixtures.row(step: 70, crossEntropy: checkpointCE),
+      ])
     }
-    return result
+    let report = try SweepReport(plan: plan, results: results, metrics: metrics)
+    let study = StudyCatalog.studies.first { $0.name == "table4" }!
+    let text = TablesDocument(
+      entries: [.init(study: study, report: report, sensitivity: nil)], preamble: ""
+    ).markdown
+    return text.split(separator: "\n").map(String.init)
   }
 
-  @Test func agreementColumns() throws {
+  @Test func verdictsFollowHolmAndTheIntervals() throws {
+    let lines = try markdown()
+    let clipping = try #require(lines.first { $0.hasPrefix("| Update clipping") })
+    #expect(clipping.contains("| 8/8 |") && clipping.contains("| -0.75 [-0.93, -0.28] | 0.014 |"))
+    #expect(
+      clipping.contains("**yes**: fewer divergences (difference in [-0.93, -0.28], Holm p = 0.014)")
+    )
+    #expect(clipping.contains("| +0.435 [0.345, 0.525] |"))
+    #expect(clipping.contains("yes (worse: Δ quality at step 70 in [-0.525, -0.345])"))
+    let zloss = try #require(lines.first { $0.hasPrefix("| Router z-loss") })
+    #expect(zloss.contains("| 0/8 |") && zloss.contains("| 0.467 |"))
+    #expect(
+      zloss.contains("no detectable difference (difference in [-0.12, 0.59], Holm p = 0.467)"))
+    #expect(zloss.contains("— (none completed)"))
+    #expect(zloss.contains("— (no checkpoint comparison)"))
+    let baseline = try #require(lines.first { $0.hasPrefix("| Baseline") })
+    #expect(baseline.contains("| 4/6 |") && baseline.contains("| 2/8 |"))
+    #expect(baseline.contains("step 70: 3.100 ± 0.107 (n=8)"))
+  }
+
+  /// Holm runs over the rows of every study in the file, not per study: the same z-loss row
+  /// gets a larger adjusted p when another study adds a row with a smaller p.
+  @Test func holmSpansEveryStudy() throws {
     let plan = try SweepPlan(SweepDefinition.load(from: Data(Self.sweep.utf8)))
     var results: [String: RunResult] = [:]
     for run in plan.runs {
-      // Baseline: seeds 0–5 diverge, quality −3.0/−3.2 on the rest; clipping: none diverges,
-      // quality −3.5 + small spread (worse, as in the paper); z-loss: all diverge.
-      let diverged = [run.seed < 6, false, true][run.pointIndex]
-      let quality = [-3.0 - 0.2 * Double(run.seed % 2), -3.5 - 0.01 * Double(run.seed), 0][run.pointIndex]
-      results[run.id] = result(run, diverged: diverged, quality: quality)
+      let divergedAt = [run.seed < 6 ? 200 : nil, nil, 50][run.pointIndex]
+      results[run.id] = ReportFixtures.result(
+        run, divergedAt: divergedAt, evaluationCrossEntropy: 3)
     }
     let report = try SweepReport(plan: plan, results: results)
     let study = StudyCatalog.studies.first { $0.name == "table4" }!
-    let text = TablesDocument(entries: [.init(study: study, report: report, sensitivity: nil)], preamble: "").markdown
-    let lines = text.split(separator: "\n").map(String.init)
-    let clipping = try #require(lines.first { $0.hasPrefix("| Update clipping") })
-    #expect(clipping.contains("| 8/8 |") && clipping.contains("0.007"))
-    #expect(clipping.contains("**yes** (p ≤ 0.05)"))
-    #expect(clipping.contains("yes (worse)"))  // paper −4.206 vs −1.755: worse; ours −3.535 vs −3.1
-    let zloss = try #require(lines.first { $0.hasPrefix("| Router z-loss") })
-    #expect(zloss.contains("| 0/8 |") && zloss.contains("no: opposite direction, not significant"))
-    #expect(zloss.contains("— (none completed)"))
-    let baseline = try #require(lines.first { $0.hasPrefix("| Baseline") })
-    #expect(baseline.contains("| 4/6 |") && baseline.contains("| 2/8 |"))
+    let one = TablesDocument(
+      entries: [.init(study: study, report: report, sensitivity: nil)], preamble: "")
+    let two = TablesDocument(
+      entries: [
+        .init(study: study, report: report, sensitivity: nil),
+        .init(study: study, report: report, sensitivity: nil),
+      ],
+      preamble: "")
+    // One study: clipping 2·0.006993 = 0.013986. Two copies: 4 rows, 4·0.006993 = 0.027972.
+    #expect(
+      abs(try #require(try one.holmPValuesByRow()["Update clipping (clip = 0.1)"]) - 0.013986)
+        < 1e-5)
+    #expect(
+      abs(try #require(try two.holmPValuesByRow()["Update clipping (clip = 0.1)"]) - 0.027972)
+        < 1e-5)
   }
 }

@@ -126,6 +126,26 @@ extension SweepReport {
     .init("qualityUpper") { .optional($0.statistics.quality?.meanInterval?.upperBound) },
     .init("qualityDifference") { .optional($0.statistics.qualityDifference) },
     .init("qualityPValue") { .optional($0.statistics.welch?.pValue) },
+    .init("checkpointStep") { .optional($0.statistics.checkpoint.step) },
+    .init("checkpointRuns") { .integer($0.statistics.checkpoint.values.count) },
+    .init("checkpointCrossEntropyMean") { .optional($0.statistics.checkpointSummary?.mean) },
+    .init("checkpointCrossEntropySD") {
+      .optional($0.statistics.checkpointSummary?.standardDeviation)
+    },
+    .init("checkpointCrossEntropyLower") {
+      .optional($0.statistics.checkpointSummary?.meanInterval?.lowerBound)
+    },
+    .init("checkpointCrossEntropyUpper") {
+      .optional($0.statistics.checkpointSummary?.meanInterval?.upperBound)
+    },
+    .init("checkpointCrossEntropyDifference") { .optional($0.statistics.checkpointDifference) },
+    .init("checkpointCrossEntropyDifferenceLower") {
+      .optional($0.statistics.checkpointDifferenceInterval?.lowerBound)
+    },
+    .init("checkpointCrossEntropyDifferenceUpper") {
+      .optional($0.statistics.checkpointDifferenceInterval?.upperBound)
+    },
+    .init("checkpointCrossEntropyPValue") { .optional($0.statistics.checkpointWelch?.pValue) },
   ]
 
   // MARK: Axis columns (both tables)

@@ -13,19 +13,35 @@ public struct SweepReport: Sendable {
   /// Statistics per plan point, in plan order.
   public let points: [VariantStatistics]
 
-  public init(plan: SweepPlan, results: [String: RunResult]) throws {
+  /// Metrics tables by run id (those read from disk; empty when the caller read none).
+  public let metrics: [String: MetricsTable]
+
+  /// `metrics` feed the checkpoint cross-entropy and the mechanism evidence; without them
+  /// those columns are empty.
+  public init(
+    plan: SweepPlan, results: [String: RunResult], metrics: [String: MetricsTable] = [:]
+  ) throws {
     self.plan = plan
     self.results = results
+    self.metrics = metrics
     var points = try plan.points.map { point in
-      try VariantStatistics(
-        label: point.label,
-        results: plan.runs.filter { $0.pointIndex == point.index }.map { results[$0.id] })
+      let runs = plan.runs.filter { $0.pointIndex == point.index }
+      let checkpoint = CheckpointCrossEntropy(
+        steps: runs.first?.config.steps ?? 0,
+        runs: runs.map { (results[$0.id], metrics[$0.id]) })
+      return try VariantStatistics(
+        label: point.label, results: runs.map { results[$0.id] }, checkpoint: checkpoint)
     }
     for point in plan.points where !plan.isBaseline(point) {
       try points[point.index].compare(with: points[plan.baselinePoint(for: point).index])
     }
     try VariantStatistics.adjustForMultipleComparisons(&points)
     self.points = points
+  }
+
+  /// The pre-divergence mechanism evidence of the runs (empty without metrics).
+  public var mechanism: MechanismEvidence {
+    MechanismEvidence(plan: plan, results: results, metrics: metrics)
   }
 
   // MARK: summary.md

@@ -36,16 +36,37 @@ public struct SweepResults: Sendable {
     return results
   }
 
+  /// The metrics table of every plan run that has one on disk, by run id. A metrics file that
+  /// cannot be read throws, naming the file.
+  public func metrics(for plan: SweepPlan) throws -> [String: MetricsTable] {
+    var tables: [String: MetricsTable] = [:]
+    for run in plan.runs {
+      let directory = runDirectory(id: run.id)
+      do {
+        if let table = try directory.readMetrics() { tables[run.id] = table }
+      } catch {
+        throw SweepResultsError.unreadableMetrics(
+          path: directory.metricsURL.path, reason: "\(error)")
+      }
+    }
+    return tables
+  }
+
   /// The summary files and their contents, computed from the runs on disk: `runs.csv`,
-  /// `summary.csv`, `summary.md`, and `lr-sensitivity.csv` for a learning-rate axis. `plan` is
+  /// `summary.csv`, `mechanism.csv` (``MechanismEvidence``),
+  /// `summary.md`, and `lr-sensitivity.csv` for a learning-rate axis. `plan` is
   /// the recorded one (``plan()``) unless the caller has it already.
   public func tableFiles(plan: SweepPlan? = nil) throws
     -> (report: SweepReport, files: [String: String])
   {
     let plan = try plan ?? self.plan()
-    let report = try SweepReport(plan: plan, results: results(for: plan))
-    var files = ["runs.csv": report.runsTable.text, "summary.csv": report.summaryTable.text]
-    var markdown = report.markdown
+    let report = try SweepReport(
+      plan: plan, results: results(for: plan), metrics: metrics(for: plan))
+    var files = [
+      "runs.csv": report.runsTable.text, "summary.csv": report.summaryTable.text,
+      "mechanism.csv": report.mechanism.table.text,
+    ]
+    var markdown = report.markdown + report.mechanism.markdownBlock
     if let sensitivity = LearningRateSensitivity(plan: plan, results: report.results) {
       files["lr-sensitivity.csv"] = sensitivity.table.text
       markdown += sensitivity.markdown
@@ -62,5 +83,17 @@ public struct SweepResults: Sendable {
       try AtomicFile.write(text, to: directory.appendingPathComponent(name))
     }
     return report
+  }
+}
+
+/// A results directory that cannot be summarised.
+public enum SweepResultsError: Error, CustomStringConvertible {
+  case unreadableMetrics(path: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case .unreadableMetrics(let path, let reason):
+      return "\(path): cannot read the metrics (\(reason)); rerun the run or remove its directory"
+    }
   }
 }

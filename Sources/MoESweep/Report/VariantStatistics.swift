@@ -12,6 +12,10 @@ import MoETraining
 /// - **Quality** (−held-out CE, nats) over completed runs only: mean, sd (n − 1), 95%
 ///   t-interval; **Welch's t-test** against the baseline's completed runs. A diverged run has
 ///   no quality: it is never a NaN in a mean.
+/// - **Checkpoint cross-entropy** (``CheckpointCrossEntropy``): the logged training CE at a
+///   quarter of training of every run that reached it, diverged later or not: mean, sd, 95%
+///   t-interval, and the Welch difference from the baseline with its 95% interval. Unlike
+///   quality it does not select the survivors.
 public struct VariantStatistics: Sendable {
   public var label: String
   public var completed: Int
@@ -29,10 +33,24 @@ public struct VariantStatistics: Sendable {
   public var holmPValue: Double?
   public var welch: WelchTStatistic?
   public var qualityDifference: Double?
+  /// Cross-entropy at a quarter of training (empty when no metrics were read).
+  public var checkpoint: CheckpointCrossEntropy
+  public var checkpointSummary: SampleSummary?
+  /// Welch test of this point's checkpoint CEs against the baseline's (same checkpoint step).
+  public var checkpointWelch: WelchTStatistic?
+  /// Mean checkpoint CE minus the baseline's, and its 95% Welch interval.
+  public var checkpointDifference: Double?
+  public var checkpointDifferenceInterval: ClosedRange<Double>?
 
-  /// `results` holds one entry per planned seed (nil where the run has no result yet).
-  public init(label: String, results: [RunResult?]) throws {
+  /// `results` holds one entry per planned seed (nil where the run has no result yet);
+  /// `checkpoint` is computed from their metrics (none by default).
+  public init(
+    label: String, results: [RunResult?],
+    checkpoint: CheckpointCrossEntropy = CheckpointCrossEntropy(steps: 0, runs: [])
+  ) throws {
     self.label = label
+    self.checkpoint = checkpoint
+    checkpointSummary = try SampleSummary(checkpoint.values)
     completed = results.filter { $0?.status == .completed }.count
     diverged = results.filter { $0?.status == .diverged }.count
     crashed = results.filter { $0?.status == .crashed }.count
@@ -52,6 +70,12 @@ public struct VariantStatistics: Sendable {
     }
     welch = try WelchTStatistic(qualities, baseline.qualities)
     if let mine = quality?.mean, let theirs = baseline.quality?.mean { qualityDifference = mine - theirs }
+    guard checkpoint.step != nil, checkpoint.step == baseline.checkpoint.step else { return }
+    if let mine = checkpointSummary?.mean, let theirs = baseline.checkpointSummary?.mean {
+      checkpointDifference = mine - theirs
+    }
+    checkpointWelch = try WelchTStatistic(checkpoint.values, baseline.checkpoint.values)
+    checkpointDifferenceInterval = try checkpointWelch?.differenceInterval()
   }
 
   /// Holm-adjusts the Fisher p-values of every non-baseline point together.

@@ -14,6 +14,7 @@ extension SweepDefinition {
     axes = try Self.checkedAxes(written.axes)
     try Self.checkVariantsLeaveAxisKeysAlone(variants, axes)
     seeds = try Self.checkedSeeds(written.seeds)
+    seedsPerVariant = try Self.checkedSeedsPerVariant(written.seeds, variantCount: variants.count)
     if let baseline = written.baseline, baseline.isEmpty {
       throw ConfigError(keyPath: "baseline", "must not be empty")
     }
@@ -156,6 +157,23 @@ extension SweepDefinition {
     case .bool(let flag): throw notSeeds("a boolean \(flag)")
     case .null: throw notSeeds("null")
     }
+  }
+
+  /// `seeds.perVariant` (default false); when true, the last variant's seeds must fit in `Int`.
+  static func checkedSeedsPerVariant(_ seeds: JSONValue?, variantCount: Int)
+    throws(ConfigError) -> Bool
+  {
+    guard case .object = seeds, let seeds else { return false }
+    let range = try decoded(SweepFile.SeedRange.self, from: seeds, at: "seeds")
+    guard range.perVariant == true else { return false }
+    let (span, overflow) = range.count.multipliedReportingOverflow(by: max(1, variantCount))
+    guard !overflow, (range.start ?? 0) <= Int.max - span else {
+      throw ConfigError(
+        keyPath: "seeds.perVariant",
+        "\(variantCount) variants × \(range.count) seeds from \(range.start ?? 0) overflow",
+        suggestion: "lower seeds.start or seeds.count")
+    }
+    return true
   }
 
   private static func seedRange(_ range: SweepFile.SeedRange) throws(ConfigError) -> [Int] {

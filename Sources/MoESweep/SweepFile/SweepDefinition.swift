@@ -41,7 +41,11 @@ import MoETraining
 ///   or a `zip` of two or more such axes, whose values are paired by position (equal lengths).
 ///   Values within an axis are distinct; no key is set by two axes, nor by an axis and a variant.
 /// - `seeds` (required): `{"count": n, "start": s}` (seeds s…s+n−1; start defaults to 0) or an
-///   explicit list `[0, 1, 5]` of distinct non-negative seeds.
+///   explicit list `[0, 1, 5]` of distinct non-negative seeds. `{"count": n, "start": s,
+///   "perVariant": true}` gives every variant (arm) fresh seeds: variant i (file order, from 0)
+///   runs seeds s + i·n … s + (i+1)·n − 1, so no two arms share a seed and a study's arms are
+///   independent samples; the points of one variant (its axis values) still share its seeds.
+///   Default false: every point runs the same seeds.
 /// - `baseline`: the label of a variant or of a point that the others are compared against.
 ///   Default: the first variant, or the first point when there are no variants.
 /// - `divergence`: a partial `DivergenceConfig`, copied into every run's config (so it is part
@@ -68,8 +72,18 @@ public struct SweepDefinition: Hashable, Sendable {
   public internal(set) var variants: [SweepVariant]
   /// In file order; empty when the file has no `axes`.
   public internal(set) var axes: [SweepAxis]
-  /// Every seed, in order (a `count`/`start` pair expanded).
+  /// Every seed, in order (a `count`/`start` pair expanded); the first variant's when
+  /// ``seedsPerVariant``.
   public internal(set) var seeds: [Int]
+  /// `seeds.perVariant`: each variant runs its own block of seeds (``seeds(forVariant:)``).
+  public internal(set) var seedsPerVariant: Bool
+
+  /// The seeds of the variant at `index` (file order; 0 for a sweep without variants):
+  /// ``seeds`` shifted by `index × seeds.count` when ``seedsPerVariant``, else ``seeds``.
+  public func seeds(forVariant index: Int) -> [Int] {
+    guard seedsPerVariant, index > 0 else { return seeds }
+    return seeds.map { $0 + index * seeds.count }
+  }
   /// The file's `baseline`, if it names one.
   public internal(set) var baseline: String?
   /// The thresholds every run of the sweep uses.

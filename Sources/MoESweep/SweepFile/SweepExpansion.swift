@@ -56,7 +56,7 @@ struct SweepExpansion {
       guard case .object(var members) = Self.tree(of: configs[point.index]) else {
         preconditionFailure("a RunConfig encodes as an object")
       }
-      for seed in definition.seeds {
+      for seed in definition.seeds(forVariant: point.variantIndex ?? 0) {
         var config = configs[point.index]
         config.seed = seed
         members["seed"] = .integer(seed)

@@ -50,6 +50,9 @@ struct SweepFile: Decodable {
   struct SeedRange: Decodable {
     var count: Int
     var start: Int?
+    /// Each variant its own `count` seeds: variant i runs start + i·count …
+    /// start + (i+1)·count − 1.
+    var perVariant: Bool?
   }
 }
 

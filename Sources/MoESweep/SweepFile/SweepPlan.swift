@@ -44,6 +44,8 @@ public struct SweepPlan: Sendable {
   public var description: String { definition.description }
   /// Every seed, in order; each point runs once per seed.
   public var seeds: [Int] { definition.seeds }
+  /// Whether each variant runs its own block of seeds (`seeds.perVariant`).
+  public var seedsPerVariant: Bool { definition.seedsPerVariant }
 
   /// Expands and checks a loaded definition; errors name the definition's file.
   public init(_ definition: SweepDefinition) throws(ConfigError) {

@@ -125,6 +125,11 @@ public enum SweepSchema {
             "type": "integer", "minimum": 1, "maximum": .integer(SweepPlan.maximumRunCount),
           ],
           "start": ["type": "integer", "minimum": 0, "default": 0],
+          "perVariant": [
+            "type": "boolean", "default": false,
+            "description":
+              "Fresh seeds per variant: variant i runs start + i·count … start + (i+1)·count − 1.",
+          ],
         ],
       ],
     ],

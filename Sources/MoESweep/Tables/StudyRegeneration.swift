@@ -43,7 +43,8 @@ public struct StudyRegeneration: Sendable {
     let entries = zip(studies, reports).map { study, report in
       TablesDocument.Entry(
         study: study, report: report,
-        sensitivity: LearningRateSensitivity(plan: report.plan, results: report.results))
+        sensitivity: LearningRateSensitivity(plan: report.plan, results: report.results),
+        mechanism: report.mechanism)
     }
     return TablesDocument(entries: entries, preamble: preamble).markdown
   }

@@ -11,10 +11,15 @@ public struct TablesDocument: Sendable {
     public var study: Study
     public var report: SweepReport
     public var sensitivity: LearningRateSensitivity?
-    public init(study: Study, report: SweepReport, sensitivity: LearningRateSensitivity?) {
+    public var mechanism: MechanismEvidence?
+    public init(
+      study: Study, report: SweepReport, sensitivity: LearningRateSensitivity?,
+      mechanism: MechanismEvidence? = nil
+    ) {
       self.study = study
       self.report = report
       self.sensitivity = sensitivity
+      self.mechanism = mechanism
     }
   }
 
@@ -29,14 +34,70 @@ public struct TablesDocument: Sendable {
 
   public var markdown: String {
     var text = "# The ST-MoE stability tables at CPU scale\n\n" + preamble + "\n"
-    for entry in entries { text += section(entry) }
+    text += Self.statisticsNote
+    let holm = (try? holmPValues()) ?? [:]
+    for (index, entry) in entries.enumerated() {
+      text += section(entry, holm: holm.filter { $0.key.entry == index }.reduce(into: [:]) {
+        $0[$1.key.label] = $1.value
+      })
+    }
     return text
+  }
+
+  static let statisticsNote = """
+
+    **Statistics.** The primary test, declared before the runs: divergence counts against the
+    study's baseline by Fisher's exact test (two-sided), Holm-adjusted across every intervention
+    row of this file together. The divergence-rate difference (row − baseline) carries its 95%
+    Newcombe (hybrid Wilson) interval, and the verdict follows that interval: "no detectable
+    difference" says the interval contains 0, not that the paper fails. Quality is shown twice:
+    over completed runs (survivors only), and as the training cross-entropy at a quarter of
+    training of every run that reached it; the quality-direction verdict uses the latter's 95%
+    Welch interval.
+
+    """
+
+  /// A row of the file, by its study's position and its label.
+  struct RowKey: Hashable {
+    var entry: Int
+    var label: String
+  }
+
+  /// Holm-adjusted Fisher p-values of every non-baseline row present in its sweep, all studies
+  /// together (one family: the file's claims).
+  func holmPValues() throws -> [RowKey: Double] {
+    var keys: [RowKey] = []
+    var pValues: [Double] = []
+    for (index, entry) in entries.enumerated() {
+      let report = entry.report
+      for row in entry.study.rows {
+        guard let point = report.plan.points.first(where: { $0.label == row.label }),
+          !report.plan.isBaseline(point),
+          let comparison = report.points[point.index].divergenceComparison
+        else { continue }
+        keys.append(RowKey(entry: index, label: row.label))
+        pValues.append(comparison.pValue)
+      }
+    }
+    let adjusted = try MultipleTesting.holmAdjusted(pValues)
+    return Dictionary(uniqueKeysWithValues: zip(keys, adjusted))
+  }
+
+  /// The adjusted p-values of the first study's rows, by label (for tests and tools).
+  public func holmPValuesByRow() throws -> [String: Double] {
+    try holmPValues().filter { $0.key.entry == 0 }.reduce(into: [:]) { $0[$1.key.label] = $1.value }
   }
 
   static func f(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
   static func p(_ value: Double) -> String { value < 0.001 ? String(format: "%.1e", value) : f(value) }
+  static func signed(_ value: Double, _ digits: Int = 3) -> String {
+    (value >= 0 ? "+" : "") + f(value, digits)
+  }
+  static func interval(_ range: ClosedRange<Double>, _ digits: Int = 2) -> String {
+    "[\(f(range.lowerBound, digits)), \(f(range.upperBound, digits))]"
+  }
 
-  func section(_ entry: Entry) -> String {
+  func section(_ entry: Entry, holm: [String: Double]) -> String {
     let report = entry.report
     var text = "\n## \(entry.study.title)\n\n`sweeps/\(entry.study.name).json` → `results/\(entry.study.name)/`. "
     text += entry.study.note + "\n\n"
@@ -44,13 +105,14 @@ public struct TablesDocument: Sendable {
       return text + sensitivityTable(sensitivity)
     }
     text += "| Row | Paper: stable | Paper: quality | Ours: stable | Ours: divergence rate [95% Wilson] "
-    text += "| Ours: quality mean ± sd | Δ quality vs our baseline (p Welch) | p divergence vs baseline (Fisher) "
-    text += "| Paper: direction | Ours: stability agrees? | Ours: quality direction agrees? |\n"
-    text += "|---|---|---|---|---|---|---|---|---|---|---|\n"
-    let baseline = report.points[report.plan.points.first { report.plan.isBaseline($0) }?.index ?? 0]
+    text += "| Δ divergence rate vs baseline [95% Newcombe] | p Fisher (Holm, all rows) "
+    text += "| Ours: quality mean ± sd (completed) | Δ quality, completed (p Welch) "
+    text += "| Ours: CE at checkpoint, mean ± sd (n) | Δ CE at checkpoint [95% Welch] "
+    text += "| Paper: direction | Ours: divergence verdict | Ours: quality direction agrees? |\n"
+    text += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     for row in entry.study.rows {
       guard let index = report.plan.points.firstIndex(where: { $0.label == row.label }) else {
-        text += "| \(row.label) | missing from the sweep file |||||||||\n"
+        text += "| \(row.label) | missing from the sweep file ||||||||||||\n"
         continue
       }
       let stats = report.points[index]
@@ -61,53 +123,109 @@ public struct TablesDocument: Sendable {
         Self.f(r, 2) + (stats.wilson.map { " [\(Self.f($0.lower, 2)), \(Self.f($0.upper, 2))]" } ?? "")
       } ?? "—"
       let quality = stats.quality.map { q in Self.f(q.mean) + (q.standardDeviation.map { " ± " + Self.f($0) } ?? "") } ?? "— (none completed)"
-      var delta = "—", fisher = "—"
+      let checkpoint = stats.checkpointSummary.map { c in
+        "step \(stats.checkpoint.step ?? 0): " + Self.f(c.mean)
+          + (c.standardDeviation.map { " ± " + Self.f($0) } ?? "") + " (n=\(c.count))"
+      } ?? "—"
+      var delta = "—", difference = "—", fisher = "—", checkpointDelta = "—"
       if !isBaseline {
         if let d = stats.qualityDifference {
-          delta = (d >= 0 ? "+" : "") + Self.f(d) + (stats.welch.map { " (p \(Self.p($0.pValue)))" } ?? "")
+          delta = Self.signed(d) + (stats.welch.map { " (p \(Self.p($0.pValue)))" } ?? "")
         }
-        if let comparison = stats.divergenceComparison { fisher = Self.p(comparison.pValue) }
+        if let d = stats.divergenceComparison?.difference {
+          difference = Self.signed(d.estimate, 2) + " " + Self.interval(d.range)
+        }
+        if let comparison = stats.divergenceComparison {
+          fisher = Self.p(holm[row.label] ?? comparison.pValue)
+        }
+        if let d = stats.checkpointDifference {
+          checkpointDelta = Self.signed(d)
+            + (stats.checkpointDifferenceInterval.map { " " + Self.interval($0, 3) } ?? "")
+        }
       }
-      let stability = isBaseline ? "baseline" : stabilityAgreement(row.expectation, stats, baseline)
-      let qualityAgreement = isBaseline ? "baseline" : qualityDirection(row.paperQualityDelta, stats.qualityDifference)
-      text += "| \(row.label) | \(row.paperStable ?? "—") | \(paperQuality) | \(stable) | \(rate) | \(quality) "
-      text += "| \(delta) | \(fisher) | \(row.expectation.rawValue) | \(stability) | \(qualityAgreement) |\n"
+      let stability =
+        isBaseline ? "baseline" : divergenceVerdict(row.expectation, stats, holm: holm[row.label])
+      let qualityAgreement =
+        isBaseline ? "baseline" : qualityDirection(row.paperQualityDelta, stats)
+      text += "| \(row.label) | \(row.paperStable ?? "—") | \(paperQuality) | \(stable) | \(rate) "
+      text += "| \(difference) | \(fisher) | \(quality) | \(delta) | \(checkpoint) "
+      text += "| \(checkpointDelta) "
+      text += "| \(row.expectation.rawValue) | \(stability) | \(qualityAgreement) |\n"
     }
     text += "\nSources: " + Array(Set(entry.study.rows.map(\.source))).sorted().joined(separator: "; ") + ".\n"
+    if let mechanism = entry.mechanism { text += mechanism.markdownBlock }
     if let sensitivity = entry.sensitivity { text += sensitivityTable(sensitivity) }
     return text
   }
 
-  /// "yes (significant)" / "same direction, not significant" / "no difference" / "no: …".
-  func stabilityAgreement(_ expectation: PaperRow.Expectation, _ row: VariantStatistics, _ baseline: VariantStatistics) -> String {
-    guard expectation != .none else { return "—" }
-    guard let mine = row.divergenceRate, let theirs = baseline.divergenceRate else { return "not enough runs" }
-    let significant = (row.divergenceComparison?.pValue ?? 1) <= 0.05
-    let wanted = expectation == .moreStable ? mine < theirs : mine > theirs
-    if mine == theirs { return "no difference (does not reproduce)" }
-    if wanted { return significant ? "**yes** (p ≤ 0.05)" : "same direction, not significant" }
-    return significant ? "**no**: the opposite, significant" : "no: opposite direction, not significant"
+  /// The divergence verdict from the Holm-adjusted Fisher p and the Newcombe interval:
+  /// "fewer divergences (difference in [a, b], Holm p = …)" when significant, prefixed by
+  /// whether that is the paper's direction; "no detectable difference (difference in [a, b])"
+  /// when the interval contains 0.
+  func divergenceVerdict(
+    _ expectation: PaperRow.Expectation, _ row: VariantStatistics, holm: Double?
+  ) -> String {
+    guard let comparison = row.divergenceComparison, let difference = comparison.difference,
+      let holm
+    else { return "not enough runs" }
+    let range = "difference in " + Self.interval(difference.range)
+    guard holm <= 0.05, difference.estimate != 0 else {
+      return "no detectable difference (\(range), Holm p = \(Self.p(holm)))"
+    }
+    let fewer = difference.estimate < 0
+    let words = "\(fewer ? "fewer" : "more") divergences (\(range), Holm p = \(Self.p(holm)))"
+    switch expectation {
+    case .none: return words
+    case .moreStable: return (fewer ? "**yes**: " : "**no**: ") + words
+    case .lessStable: return (fewer ? "**no**: " : "**yes**: ") + words
+    }
   }
 
-  func qualityDirection(_ paper: Double?, _ ours: Double?) -> String {
-    guard let paper, let ours else { return "—" }
-    if paper == 0 || ours == 0 { return "—" }
-    return (paper > 0) == (ours > 0) ? "yes (\(paper > 0 ? "better" : "worse"))" : "no (paper \(paper > 0 ? "better" : "worse"), ours \(ours > 0 ? "better" : "worse"))"
+  /// The quality direction from the checkpoint cross-entropy's Welch interval (quality = −CE,
+  /// so a CE interval below 0 is "better"), against the paper's quality difference.
+  func qualityDirection(_ paper: Double?, _ row: VariantStatistics) -> String {
+    guard let paper, paper != 0 else { return "—" }
+    guard let ce = row.checkpointDifferenceInterval, let step = row.checkpoint.step else {
+      return "— (no checkpoint comparison)"
+    }
+    let quality = -ce.upperBound...(-ce.lowerBound)
+    let range = "Δ quality at step \(step) in " + Self.interval(quality, 3)
+    let paperWord = paper > 0 ? "better" : "worse"
+    if quality.contains(0) { return "no detectable difference (\(range); paper \(paperWord))" }
+    let ours = quality.lowerBound > 0 ? "better" : "worse"
+    return ours == paperWord
+      ? "yes (\(ours): \(range))" : "no (paper \(paperWord), ours \(ours): \(range))"
   }
 
   func sensitivityTable(_ sensitivity: LearningRateSensitivity) -> String {
-    var text = "| Group | LR sensitivity | best LR | best eval loss | lower than the baseline's? |\n|---|---|---|---|---|\n"
-    let base = sensitivity.groups.first?.sensitivity
+    var text = "| Group | LR sensitivity | Δ vs baseline [95% paired bootstrap] | best LR "
+    text += "| best eval loss | lower than the baseline's? |\n|---|---|---|---|---|---|\n"
     for (index, group) in sensitivity.groups.enumerated() {
       let s = group.sensitivity.map { Self.f($0) } ?? "—"
-      var agrees = "baseline"
-      if index > 0 {
-        if let s = group.sensitivity, let base { agrees = s < base ? "yes (as Wortsman et al.)" : "no (does not reproduce)" } else { agrees = "—" }
+      var difference = "baseline", agrees = "baseline"
+      if index != sensitivity.baselineGroup {
+        difference = sensitivity.differenceText(group)
+        agrees = Self.sensitivityVerdict(group.differenceInterval)
       }
-      text += "| \(group.label) | \(s) | \(group.bestLearningRate.map { "\($0)" } ?? "—") "
+      let rate = group.bestLearningRate.map { "\($0)" } ?? "—"
+      text += "| \(group.label) | \(s) | \(difference) | \(rate) "
       text += "| \(group.bestLoss.map { Self.f($0) } ?? "—") | \(agrees) |\n"
     }
-    text += "\nLR sensitivity = mean over the peak rates of min(final eval loss, ln V) − the best of them, averaged over seeds; diverged runs count as ln V (Wortsman et al. 2023, §2.2). Lower is more robust.\n"
+    text += "\nLR sensitivity = mean over the peak rates of min(final eval loss, ln V) − the best "
+    text += "of them, averaged over seeds; diverged runs count as ln V (Wortsman et al. 2023, "
+    text += "§2.2). Lower is more robust. The interval resamples seed positions "
+    text += "(\(LearningRateSensitivity.bootstrapResamples) replicates, fixed seed); the verdict "
+    text += "follows it.\n"
     return text
+  }
+
+  /// "yes" when the whole interval is below 0, "no: higher" when above, else no detectable
+  /// difference; always with the interval.
+  static func sensitivityVerdict(_ interval: ClosedRange<Double>?) -> String {
+    guard let interval else { return "—" }
+    let range = "difference in " + Self.interval(interval, 3)
+    if interval.upperBound < 0 { return "yes, as Wortsman et al. (\(range))" }
+    if interval.lowerBound > 0 { return "no: higher (\(range))" }
+    return "no detectable difference (\(range))"
   }
 }
