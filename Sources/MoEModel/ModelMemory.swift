@@ -11,7 +11,7 @@
 ///   (N, V) three times, and per block: the attention sublayer (the (B, NH, T, T) logits and
 ///   probabilities, ten (N, C) buffers, four more with qkNorm and two with dropout), the two
 ///   gradient buffers the sublayers share, the residual stream and its gradient, the
-///   feed-forward sublayer and its network: an FFN holds four to eleven (R, F′) hidden buffers
+///   feed-forward sublayer and its network: an FFN holds four to twelve (R, F′) hidden buffers
 ///   (by kind, bias and dropout) and its (R, C) output; an MoE layer adds the router's (N, E)
 ///   buffers (two more for the roundoff-flip probe in plain bfloat16) and three (K·N, C)
 ///   gather buffers;
@@ -113,7 +113,7 @@ public struct ModelMemory: Sendable, Equatable {
   ) -> Double {
     let wide = rows * Double(config.hiddenWidth)
     let gated = config.feedForward == .geglu
-    return buffer(gated ? wide : 0) + 2 * buffer(wide)  // gate, up, activated
+    return 2 * buffer(gated ? wide : 0) + 2 * buffer(wide)  // gate, geluTanh, up, activated
       + buffer(bias ? wide : 0) + 2 * buffer(dropout ? wide : 0)  // biased, mask, dropped
       + buffer(rows * Double(config.channels))  // out
       + buffer(wide) + buffer(dropout ? wide : 0) + buffer(bias ? wide : 0)  // dHidden, …
