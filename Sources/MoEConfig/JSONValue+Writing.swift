@@ -54,7 +54,10 @@ extension JSONValue {
     writeItem: (Item, inout String, String?) -> Void
   ) {
     text += open
-    guard !items.isEmpty else { return text += close }
+    guard !items.isEmpty else {
+      text += close
+      return
+    }
     let inner = indent.map { $0 + "  " }
     for (position, item) in items.enumerated() {
       if position > 0 { text += "," }

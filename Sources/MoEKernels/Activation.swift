@@ -186,7 +186,9 @@ public enum Activation {
     }
   }
 
-  public static func reluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {
+  public static func reluForward(
+    out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int
+  ) {
     for i in 0..<count { out[i] = max(inp[i], 0) }
   }
 
@@ -198,7 +200,9 @@ public enum Activation {
     for i in 0..<count where inp[i] > 0 { dinp[i] += dout[i] }
   }
 
-  public static func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {
+  public static func geluForward(
+    out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int
+  ) {
     var i = 0
     while i + 8 <= count {
       out.store(LaneMath.gelu(inp.lanes(at: i)), at: i)

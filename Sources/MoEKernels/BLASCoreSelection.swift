@@ -18,8 +18,12 @@ public enum BLASCoreSelection {
 
   /// The kernel family to request on this CPU, or nil to keep OpenBLAS's own choice.
   public static func preferredCore(flags: Set<Substring>, loadedCore: String) -> String? {
-    guard loadedCore == "Prescott" || loadedCore == "Core2" || loadedCore == "Nehalem" else { return nil }
-    if ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains) { return "SkylakeX" }
+    guard loadedCore == "Prescott" || loadedCore == "Core2" || loadedCore == "Nehalem" else {
+      return nil
+    }
+    if ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains) {
+      return "SkylakeX"
+    }
     if ["avx2", "fma"].allSatisfy(flags.contains) { return "Haswell" }
     return nil
   }

@@ -70,5 +70,6 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
 
 /// Stable numeric labels for the random streams of one run.
 public enum RandomPurpose: UInt64, Sendable {
-  case initialization = 1, jitter, dropout, expertDropout, data, evaluationData, corpus, routing
+  case initialization = 1
+  case jitter, dropout, expertDropout, data, evaluationData, corpus, routing
 }

@@ -26,7 +26,7 @@ public final class StepProfile: @unchecked Sendable {
   /// The installed profile, or nil (the default: the hooks do nothing). Unchecked
   /// exclusivity: without it every hook would call the runtime's access check.
   @exclusivity(unchecked) nonisolated(unsafe)
-  public private(set) static var current: StepProfile?
+    public private(set) static var current: StepProfile?
 
   /// Seconds charged to each phase since the last ``reset()``, indexed by `StepPhase.rawValue`.
   public private(set) var seconds: [Double]

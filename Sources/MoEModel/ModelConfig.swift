@@ -167,7 +167,8 @@ extension ModelConfig: ValidatedConfig {
           .joined(separator: ", "))
     }
     try require(layerCount >= 1, "layerCount", "must be positive, got \(layerCount)")
-    try require(ffnHidden >= 2 && ffnHidden % 2 == 0, "ffnHidden",
+    try require(
+      ffnHidden >= 2 && ffnHidden % 2 == 0, "ffnHidden",
       "must be a positive even number (ReLU/GELU use 1.5·ffnHidden), got \(ffnHidden)")
     try require(moeEvery >= 1, "moeEvery", "must be positive, got \(moeEvery)")
     try require(moeOffset >= 0, "moeOffset", "must be non-negative, got \(moeOffset)")
@@ -177,8 +178,11 @@ extension ModelConfig: ValidatedConfig {
         keyPath: "expertsPerToken",
         "must be 1 or 2 and at most expertCount (\(expertCount)), got \(expertsPerToken)")
     }
-    try require(trainCapacityFactor > 0, "trainCapacityFactor", "must be positive, got \(trainCapacityFactor)")
-    try require(evalCapacityFactor > 0, "evalCapacityFactor", "must be positive, got \(evalCapacityFactor)")
+    try require(
+      trainCapacityFactor > 0, "trainCapacityFactor", "must be positive, got \(trainCapacityFactor)"
+    )
+    try require(
+      evalCapacityFactor > 0, "evalCapacityFactor", "must be positive, got \(evalCapacityFactor)")
     try require(minimumCapacity >= 1, "minimumCapacity", "must be positive, got \(minimumCapacity)")
     for (key, value) in [
       ("balanceLossCoefficient", balanceLossCoefficient),
@@ -189,12 +193,17 @@ extension ModelConfig: ValidatedConfig {
     ] {
       try require(value >= 0 && value.isFinite, key, "must be a finite number ≥ 0, got \(value)")
     }
-    try require((0..<1).contains(routerJitter), "routerJitter", "must be in [0, 1), got \(routerJitter)")
-    try require((0..<1).contains(dropoutRate), "dropoutRate", "must be in [0, 1), got \(dropoutRate)")
-    try require((0..<1).contains(expertDropoutRate), "expertDropoutRate",
+    try require(
+      (0..<1).contains(routerJitter), "routerJitter", "must be in [0, 1), got \(routerJitter)")
+    try require(
+      (0..<1).contains(dropoutRate), "dropoutRate", "must be in [0, 1), got \(dropoutRate)")
+    try require(
+      (0..<1).contains(expertDropoutRate), "expertDropoutRate",
       "must be in [0, 1), got \(expertDropoutRate)")
-    try require(initScale > 0 && initScale.isFinite, "initScale", "must be positive, got \(initScale)")
-    try require(routerInitScale >= 0 && routerInitScale.isFinite, "routerInitScale",
+    try require(
+      initScale > 0 && initScale.isFinite, "initScale", "must be positive, got \(initScale)")
+    try require(
+      routerInitScale >= 0 && routerInitScale.isFinite, "routerInitScale",
       "must be a finite number ≥ 0 (0 = initScale), got \(routerInitScale)")
     try validateRouting()
   }

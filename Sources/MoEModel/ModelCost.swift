@@ -17,18 +17,23 @@ public struct ModelCost: Sendable, Codable, Equatable {
 
   public init(_ config: ModelConfig) {
     let layout = ParameterLayout(config)
-    let c = config.channels, l = config.layerCount, e = config.expertCount, k = config.expertsPerToken
+    let c = config.channels, l = config.layerCount, e = config.expertCount,
+      k = config.expertsPerToken
     let ffn = 3 * c * config.ffnHidden
     totalParameters = layout.totalCount
-    let perExpert = [ParameterName.expertGateWeight, .expertUpWeight, .expertDownWeight, .expertBias]
-      .map { name -> Int in
-        let shape = name.shape(config)
-        return shape.stack == 0 ? 0 : shape.rows * shape.columns
-      }.reduce(0, +)
+    let perExpert = [
+      ParameterName.expertGateWeight, .expertUpWeight, .expertDownWeight, .expertBias,
+    ]
+    .map { name -> Int in
+      let shape = name.shape(config)
+      return shape.stack == 0 ? 0 : shape.rows * shape.columns
+    }.reduce(0, +)
     activeParametersPerToken = totalParameters - config.sparseLayerCount * (e - k) * perExpert
-    activeMatmulParametersPerToken = l * 4 * c * c + config.denseLayerCount * ffn
+    activeMatmulParametersPerToken =
+      l * 4 * c * c + config.denseLayerCount * ffn
       + config.sparseLayerCount * (c * e + k * ffn) + c * config.vocabSize
-    forwardFlopsPerToken = 2 * activeMatmulParametersPerToken + l * 2 * 2 * config.sequenceLength * c
+    forwardFlopsPerToken =
+      2 * activeMatmulParametersPerToken + l * 2 * 2 * config.sequenceLength * c
     trainingFlopsPerToken = 3 * forwardFlopsPerToken
     trainingFlopsPerStep = trainingFlopsPerToken * config.tokensPerStep
   }

@@ -1,7 +1,7 @@
 /// The bytes a ``Transformer`` allocates for a config, computed from the config alone (nothing
 /// is allocated), buffer by buffer as the layers allocate them.
 ///
-/// Every `Arena` holds `max(count, 1)` float32 values and every `IntArena` as many Int32s, so
+/// Every `FloatBuffer` holds `max(count, 1)` float32 values and every `Int32Buffer` as many Int32s, so
 /// each buffer below is `4·max(count, 1)` bytes. With N = B·T, F′ the FFN's hidden width and R
 /// its rows (N for a dense FFN, K·N for a layer's experts, which share one set of buffers):
 ///
@@ -149,5 +149,5 @@ public struct ModelMemory: Sendable, Equatable {
   }
 }
 
-/// The values an `Arena` of `count` values holds (never fewer than one).
+/// The values an `FloatBuffer` of `count` values holds (never fewer than one).
 private func buffer(_ count: Double) -> Double { max(count, 1) }

@@ -93,7 +93,8 @@ public struct ParameterLayout: Sendable {
     slices = ParameterName.allCases.map { name in
       let (stack, rows, columns) = name.shape(config)
       defer { offset += stack * rows * columns }
-      return ParameterSlice(name: name.rawValue, offset: offset, stack: stack, rows: rows, columns: columns)
+      return ParameterSlice(
+        name: name.rawValue, offset: offset, stack: stack, rows: rows, columns: columns)
     }
     totalCount = offset
   }

@@ -27,7 +27,9 @@ public enum Precision: String, Codable, CaseIterable, Sendable {
   /// True in every bfloat16 mode.
   public var roundsToBFloat16: Bool { self != .float32 }
   /// True when the router's weight, logits and probabilities stay float32.
-  public var routerInFloat32: Bool { self == .float32 || self == .bfloat16RouterFloat32 || self == .bfloat16ExpFloat32 }
+  public var routerInFloat32: Bool {
+    self == .float32 || self == .bfloat16RouterFloat32 || self == .bfloat16ExpFloat32
+  }
   /// True when attention logits/probabilities and output logits stay float32.
   public var exponentiatedInFloat32: Bool { self == .float32 || self == .bfloat16ExpFloat32 }
 }

@@ -21,7 +21,8 @@ public struct ThroughputBenchmark: Sendable {
     public var maximum: Double
     init(_ values: [Double]) {
       let sorted = values.sorted()
-      median = sorted.count % 2 == 1
+      median =
+        sorted.count % 2 == 1
         ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
       minimum = sorted.first ?? 0
       maximum = sorted.last ?? 0
@@ -70,7 +71,7 @@ public struct ThroughputBenchmark: Sendable {
     step: () -> Void
   ) -> Result {
     let (m, k, n) = sgemmShape
-    let a = Arena(count: m * k), b = Arena(count: k * n), c = Arena(count: m * n)
+    let a = FloatBuffer(count: m * k), b = FloatBuffer(count: k * n), c = FloatBuffer(count: m * n)
     var random = RandomStream(seed: 1)
     for i in 0..<a.count { a.base[i] = random.uniformFloat() }
     for i in 0..<b.count { b.base[i] = random.uniformFloat() }
@@ -105,7 +106,8 @@ public struct ThroughputBenchmark: Sendable {
     let seconds = stepSummary.median / 1000
     let modelGflops = Double(flopsPerStep) / seconds / 1e9
     return Result(
-      what: what, blasThreads: BLAS.threadCount, blasCore: BLAS.coreName, tokensPerStep: tokensPerStep,
+      what: what, blasThreads: BLAS.threadCount, blasCore: BLAS.coreName,
+      tokensPerStep: tokensPerStep,
       flopsPerStep: flopsPerStep, stepMilliseconds: stepSummary,
       tokensPerSecond: Double(tokensPerStep) / seconds, modelGflops: modelGflops,
       sgemmShape: [m, k, n], sgemmGflops: sgemmSummary, ratio: modelGflops / sgemmSummary.median,

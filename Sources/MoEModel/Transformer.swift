@@ -15,17 +15,18 @@ public final class Transformer {
   public let layout: ParameterLayout
   public let seed: UInt64
   /// Float32 master weights.
-  public let parameters: Arena
+  public let parameters: FloatBuffer
   /// Gradients of the last ``backward()``.
-  public let gradients: Arena
+  public let gradients: FloatBuffer
   /// The weights the passes use: a rounded copy in the bfloat16 modes.
-  let computeWeights: Arena
+  let computeWeights: FloatBuffer
   let blocks: [TransformerBlock]
   /// Token buffers (B·T each) the next ``forward(training:step:)`` reads.
-  public let inputTokens: IntArena, targetTokens: IntArena
-  let embedded: Arena, finalNormed: Arena, finalRstd: Arena
-  let logits: Arena, probs: Arena, lse: Arena
-  let dLogits: Arena, dFinalNormed: Arena, dResidualA: Arena, dResidualB: Arena
+  public let inputTokens: Int32Buffer, targetTokens: Int32Buffer
+  let embedded: FloatBuffer, finalNormed: FloatBuffer, finalRstd: FloatBuffer
+  let logits: FloatBuffer, probs: FloatBuffer, lse: FloatBuffer
+  let dLogits: FloatBuffer, dFinalNormed: FloatBuffer, dResidualA: FloatBuffer,
+    dResidualB: FloatBuffer
   private var lastContext: StepContext?
   private var lastLoss: LossBreakdown?
 
@@ -33,28 +34,30 @@ public final class Transformer {
     self.config = config
     self.seed = seed
     layout = ParameterLayout(config)
-    parameters = Arena(count: layout.totalCount)
-    gradients = Arena(count: layout.totalCount)
-    computeWeights = config.precision.roundsToBFloat16 ? Arena(count: layout.totalCount) : parameters
+    parameters = FloatBuffer(count: layout.totalCount)
+    gradients = FloatBuffer(count: layout.totalCount)
+    computeWeights =
+      config.precision.roundsToBFloat16 ? FloatBuffer(count: layout.totalCount) : parameters
     var denseIndex = 0, sparseIndex = 0
     blocks = (0..<config.layerCount).map { l in
       let sparse = config.isSparse(layer: l)
       defer { if sparse { sparseIndex += 1 } else { denseIndex += 1 } }
-      return TransformerBlock(config: config, layer: l, feedForwardIndex: sparse ? sparseIndex : denseIndex)
+      return TransformerBlock(
+        config: config, layer: l, feedForwardIndex: sparse ? sparseIndex : denseIndex)
     }
     let n = config.tokensPerStep, c = config.channels, v = config.vocabSize
-    inputTokens = IntArena(count: n)
-    targetTokens = IntArena(count: n)
-    embedded = Arena(count: n * c)
-    finalNormed = Arena(count: n * c)
-    finalRstd = Arena(count: n)
-    logits = Arena(count: n * v)
-    probs = Arena(count: n * v)
-    lse = Arena(count: n)
-    dLogits = Arena(count: n * v)
-    dFinalNormed = Arena(count: n * c)
-    dResidualA = Arena(count: n * c)
-    dResidualB = Arena(count: n * c)
+    inputTokens = Int32Buffer(count: n)
+    targetTokens = Int32Buffer(count: n)
+    embedded = FloatBuffer(count: n * c)
+    finalNormed = FloatBuffer(count: n * c)
+    finalRstd = FloatBuffer(count: n)
+    logits = FloatBuffer(count: n * v)
+    probs = FloatBuffer(count: n * v)
+    lse = FloatBuffer(count: n)
+    dLogits = FloatBuffer(count: n * v)
+    dFinalNormed = FloatBuffer(count: n * c)
+    dResidualA = FloatBuffer(count: n * c)
+    dResidualB = FloatBuffer(count: n * c)
     initializeParameters()
   }
 
@@ -77,7 +80,9 @@ public final class Transformer {
   }
 
   var weightViews: WeightViews {
-    WeightViews(layout: layout, compute: computeWeights.base, master: parameters.base, gradients: gradients.base)
+    WeightViews(
+      layout: layout, compute: computeWeights.base, master: parameters.base,
+      gradients: gradients.base)
   }
 
   /// Runs the forward pass on `inputs` (B·T tokens) predicting `targets` (B·T tokens).
@@ -85,7 +90,8 @@ public final class Transformer {
   /// `training` turns on jitter and dropout and uses the train capacity factor; `step` selects
   /// the noise streams, so the same (seed, step) replays the same noise.
   @discardableResult
-  public func forward(inputs: [Int32], targets: [Int32], training: Bool, step: Int) -> LossBreakdown {
+  public func forward(inputs: [Int32], targets: [Int32], training: Bool, step: Int) -> LossBreakdown
+  {
     let n = config.tokensPerStep
     precondition(inputs.count == n && targets.count == n, "expected \(n) input and target tokens")
     inputTokens.base.update(from: inputs, count: n)
@@ -99,7 +105,8 @@ public final class Transformer {
     let n = config.tokensPerStep, c = config.channels, v = config.vocabSize
     for i in 0..<n {
       precondition(
-        (0..<Int32(v)).contains(inputTokens.base[i]) && (0..<Int32(v)).contains(targetTokens.base[i]),
+        (0..<Int32(v)).contains(inputTokens.base[i])
+          && (0..<Int32(v)).contains(targetTokens.base[i]),
         "token out of vocabulary")
     }
     let precision = config.precision
@@ -118,9 +125,12 @@ public final class Transformer {
       residual = UnsafePointer(block.out.base)
     }
     RMSNorm.forward(
-      out: finalNormed.base, rstd: finalRstd.base, inp: residual, scale: w.optionalWeight(.finalNormScale),
+      out: finalNormed.base, rstd: finalRstd.base, inp: residual,
+      scale: w.optionalWeight(.finalNormScale),
       rows: n, channels: c, roundToBFloat16: precision.roundsToBFloat16)
-    Linear.forward(out: logits.base, inp: finalNormed.base, weight: w.weight(.outputWeight), rows: n, inFeatures: c, outFeatures: v)
+    Linear.forward(
+      out: logits.base, inp: finalNormed.base, weight: w.weight(.outputWeight), rows: n,
+      inFeatures: c, outFeatures: v)
     let sums =
       precision.roundsToBFloat16 && !precision.exponentiatedInFloat32
       ? SoftmaxCrossEntropy.forwardRoundingLogitsToBFloat16(
@@ -134,7 +144,8 @@ public final class Transformer {
     loss.outputZLoss = sums.squaredLogPartition / Double(n)
     for block in blocks {
       var layerStats = LayerStatistics(
-        layer: block.layer, maxAttentionLogit: block.maxAttentionLogit, attentionZLoss: block.attentionZLoss)
+        layer: block.layer, maxAttentionLogit: block.maxAttentionLogit,
+        attentionZLoss: block.attentionZLoss)
       if let routing = block.routing {
         layerStats.routing = RoutingStatistics(
           balanceLoss: routing.router.balanceLoss, routerZLoss: routing.router.zLoss,
@@ -148,7 +159,8 @@ public final class Transformer {
       loss.attentionZLoss += block.attentionZLoss
       loss.layers.append(layerStats)
     }
-    loss.total = loss.crossEntropy + config.balanceLossCoefficient * loss.balanceLoss
+    loss.total =
+      loss.crossEntropy + config.balanceLossCoefficient * loss.balanceLoss
       + config.routerZLossCoefficient * loss.routerZLoss
       + config.attentionZLossCoefficient * loss.attentionZLoss
       + config.outputZLossCoefficient * loss.outputZLoss
@@ -177,22 +189,26 @@ public final class Transformer {
     if round { BFloat16.roundInPlace(dFinalNormed.base, count: n * c) }
     var dOut = dResidualA, dIn = dResidualB
     dOut.zero()
-    let lastResidual = blocks.last.map { UnsafePointer($0.out.base) } ?? UnsafePointer(embedded.base)
+    let lastResidual =
+      blocks.last.map { UnsafePointer($0.out.base) } ?? UnsafePointer(embedded.base)
     RMSNorm.backward(
       dinp: dOut.base, dscale: w.optionalGradient(.finalNormScale), dout: dFinalNormed.base,
       inp: lastResidual, scale: w.optionalWeight(.finalNormScale), rstd: finalRstd.base, rows: n,
       channels: c, roundToBFloat16: round)
     for index in blocks.indices.reversed() {
       let block = blocks[index]
-      let inp = index == 0 ? UnsafePointer(embedded.base) : UnsafePointer(blocks[index - 1].out.base)
+      let inp =
+        index == 0 ? UnsafePointer(embedded.base) : UnsafePointer(blocks[index - 1].out.base)
       dIn.zero()
       block.backward(dinp: dIn.base, dout: dOut.base, inp: inp, weights: w)
       if round { BFloat16.roundInPlace(dIn.base, count: n * c) }
       swap(&dOut, &dIn)
     }
     Embedding.backward(
-      dTokenEmbedding: w.gradient(.tokenEmbedding), dPositionEmbedding: w.gradient(.positionEmbedding),
-      dout: dOut.base, tokens: inputTokens.base, batch: config.batchSize, time: config.sequenceLength,
+      dTokenEmbedding: w.gradient(.tokenEmbedding),
+      dPositionEmbedding: w.gradient(.positionEmbedding),
+      dout: dOut.base, tokens: inputTokens.base, batch: config.batchSize,
+      time: config.sequenceLength,
       channels: c)
   }
 

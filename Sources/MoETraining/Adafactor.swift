@@ -38,11 +38,11 @@ public struct Adafactor: Optimizer {
   /// One per slice; the slice's step size α is multiplied by it.
   public let learningRateMultipliers: [Float]
   /// Second-moment state: per factored matrix rows R then columns C; per other matrix V̂.
-  private let secondMoments: Arena
+  private let secondMoments: FloatBuffer
   private let stateOffsets: [Int]
   private let isFactored: [Bool]
   /// Scratch: U for one matrix, then one column factor per column.
-  private let scratch: Arena
+  private let scratch: FloatBuffer
   private let largestMatrix: Int
   /// Double scratch: one running column sum per column.
   private let columnSumScratch: DoubleScratch
@@ -66,10 +66,10 @@ public struct Adafactor: Optimizer {
         slice.stack * (factored ? slice.rows + slice.columns : slice.rows * slice.columns)
     }
     stateOffsets = offsets
-    secondMoments = Arena(count: stateCount)
+    secondMoments = FloatBuffer(count: stateCount)
     largestMatrix = slices.map { $0.rows * $0.columns }.max() ?? 0
     let widest = slices.map(\.columns).max() ?? 0
-    scratch = Arena(count: largestMatrix + widest)
+    scratch = FloatBuffer(count: largestMatrix + widest)
     columnSumScratch = DoubleScratch(count: widest)
   }
 

@@ -27,8 +27,8 @@ public struct AdamW: Optimizer {
   public let peakLearningRate: Float
   /// One per slice; the slice's Adam step uses multiplier × the scheduled rate.
   public let learningRateMultipliers: [Float]
-  private let firstMoment: Arena
-  private let secondMoment: Arena
+  private let firstMoment: FloatBuffer
+  private let secondMoment: FloatBuffer
   private let stateOffsets: [Int]
   private var meter: UpdateMeter
 
@@ -51,8 +51,8 @@ public struct AdamW: Optimizer {
       total += slice.count
     }
     stateOffsets = offsets
-    firstMoment = Arena(count: total)
-    secondMoment = Arena(count: total)
+    firstMoment = FloatBuffer(count: total)
+    secondMoment = FloatBuffer(count: total)
   }
 
   public mutating func step(

@@ -12,7 +12,7 @@ public struct SGD: Optimizer {
   public let config: SGDConfig
   /// One per slice; the slice's step uses multiplier × the scheduled rate.
   public let learningRateMultipliers: [Float]
-  private let momentumBuffer: Arena?
+  private let momentumBuffer: FloatBuffer?
   private let stateOffsets: [Int]
   private var meter: UpdateMeter
 
@@ -31,7 +31,7 @@ public struct SGD: Optimizer {
       total += slice.count
     }
     stateOffsets = offsets
-    momentumBuffer = config.momentum > 0 ? Arena(count: total) : nil
+    momentumBuffer = config.momentum > 0 ? FloatBuffer(count: total) : nil
   }
 
   public mutating func step(

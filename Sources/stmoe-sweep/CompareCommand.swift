@@ -25,16 +25,20 @@ struct CompareCommand: ParsableCommand {
     let parts = reference.split(separator: "#", maxSplits: 1).map(String.init)
     let results = SweepResults(URL(fileURLWithPath: parts[0]))
     let plan: SweepPlan
-    do throws(ConfigError) { plan = try results.plan() } catch { throw ValidationError(error.description) }
+    do throws(ConfigError) { plan = try results.plan() } catch {
+      throw ValidationError(error.description)
+    }
     let label = parts.count > 1 ? parts[1] : plan.baselineLabel
     guard let point = plan.points.first(where: { $0.label == label }) else {
       let labels = plan.points.map(\.label)
       throw ValidationError(
-        "\(parts[0]) has no point \"\(label)\"; its points are: " + labels.map { "\"\($0)\"" }.joined(separator: ", "))
+        "\(parts[0]) has no point \"\(label)\"; its points are: "
+          + labels.map { "\"\($0)\"" }.joined(separator: ", "))
     }
     let found = results.results(for: plan)
     return try VariantStatistics(
-      label: "\(parts[0])#\(label)", results: plan.runs.filter { $0.pointIndex == point.index }.map { found[$0.id] })
+      label: "\(parts[0])#\(label)",
+      results: plan.runs.filter { $0.pointIndex == point.index }.map { found[$0.id] })
   }
 
   func run() throws {
@@ -42,11 +46,13 @@ struct CompareCommand: ParsableCommand {
     let second = try point(b)
     func rate(_ s: VariantStatistics) -> String {
       guard let r = s.divergenceRate, let w = s.wilson else { return "no finished runs" }
-      return String(format: "%d/%d diverged = %.2f [%.2f, %.2f]", s.diverged, s.finished, r, w.lower, w.upper)
+      return String(
+        format: "%d/%d diverged = %.2f [%.2f, %.2f]", s.diverged, s.finished, r, w.lower, w.upper)
     }
     func quality(_ s: VariantStatistics) -> String {
       guard let q = s.quality else { return "no completed runs" }
-      return String(format: "%.4f", q.mean) + (q.standardDeviation.map { String(format: " ± %.4f", $0) } ?? "")
+      return String(format: "%.4f", q.mean)
+        + (q.standardDeviation.map { String(format: " ± %.4f", $0) } ?? "")
         + " (n=\(q.count))"
     }
     print("A  \(first.label)\n   divergence \(rate(first)); quality \(quality(first))")
@@ -56,28 +62,40 @@ struct CompareCommand: ParsableCommand {
       return
     }
     let comparison = try DivergenceComparison(
-      divergedA: first.diverged, runsA: first.finished, divergedB: second.diverged, runsB: second.finished,
+      divergedA: first.diverged, runsA: first.finished, divergedB: second.diverged,
+      runsB: second.finished,
       alpha: alpha)
     if let difference = comparison.difference {
-      print(String(format: "Divergence rate A − B: %+.2f [%.2f, %.2f] (Newcombe 95%%)", difference.estimate, difference.lower, difference.upper))
+      print(
+        String(
+          format: "Divergence rate A − B: %+.2f [%.2f, %.2f] (Newcombe 95%%)", difference.estimate,
+          difference.lower, difference.upper))
     }
     print(String(format: "Fisher exact test (two-sided): p = %.4g", comparison.pValue))
     switch comparison.verdict {
     case .notEnoughRuns:
-      print(String(
-        format: "Verdict: not enough runs to tell: with %d and %d runs even the most extreme outcome has p = %.3g > %.2g.",
-        first.finished, second.finished, comparison.smallestAchievablePValue, alpha))
+      print(
+        String(
+          format:
+            "Verdict: not enough runs to tell: with %d and %d runs even the most extreme outcome has p = %.3g > %.2g.",
+          first.finished, second.finished, comparison.smallestAchievablePValue, alpha))
     case .aDivergesMore: print("Verdict: A diverges more often than B (p ≤ \(alpha)).")
     case .aDivergesLess: print("Verdict: A diverges less often than B (p ≤ \(alpha)).")
     case .noSignificantDifference:
-      print("Verdict: no significant difference in divergence rate at α = \(alpha) (which is not evidence of equality).")
+      print(
+        "Verdict: no significant difference in divergence rate at α = \(alpha) (which is not evidence of equality)."
+      )
     }
     if let welch = try WelchTStatistic(first.qualities, second.qualities) {
-      print(String(
-        format: "Quality A − B: %+.4f nats; Welch t = %.3f, df = %.1f, p = %.4g", welch.meanDifference, welch.t,
-        welch.degreesOfFreedom, welch.pValue))
+      print(
+        String(
+          format: "Quality A − B: %+.4f nats; Welch t = %.3f, df = %.1f, p = %.4g",
+          welch.meanDifference, welch.t,
+          welch.degreesOfFreedom, welch.pValue))
     } else {
-      print("Quality: not enough completed runs on both sides for a t-test (need ≥ 2 each, not both constant).")
+      print(
+        "Quality: not enough completed runs on both sides for a t-test (need ≥ 2 each, not both constant)."
+      )
     }
   }
 }

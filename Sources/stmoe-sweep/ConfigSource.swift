@@ -11,10 +11,15 @@ import MoETraining
 /// `schedule.learningRate=0.03`) and go through the same strict decoding as files: the file's
 /// tree, with the overrides written in, is decoded (and so checked) once.
 struct ConfigSource: ParsableArguments {
-  @Option(help: "A preset (\(ModelPreset.allCases.map(\.rawValue).joined(separator: ", "))) or a run config JSON file.")
+  @Option(
+    help:
+      "A preset (\(ModelPreset.allCases.map(\.rawValue).joined(separator: ", "))) or a run config JSON file."
+  )
   var config: String = ModelPreset.tiny.rawValue
 
-  @Option(name: .customLong("set"), help: "Override a key path, e.g. --set model.expertCount=16 (repeatable).")
+  @Option(
+    name: .customLong("set"),
+    help: "Override a key path, e.g. --set model.expertCount=16 (repeatable).")
   var overrides: [String] = []
 
   /// The run config, checked; errors name the file or `--set`, and the key path.
@@ -56,7 +61,9 @@ struct ConfigSource: ParsableArguments {
   /// The run config, checked (see ``checkedRunConfig()``).
   func runConfig() throws -> RunConfig { try checkedRunConfig().config }
 
-  var hint: String { "\nNothing was run. Fix the key above; `stmoe-sweep model` prints every key with its default." }
+  var hint: String {
+    "\nNothing was run. Fix the key above; `stmoe-sweep model` prints every key with its default."
+  }
 
   private static func tree(of config: RunConfig) -> JSONValue {
     do {

@@ -22,8 +22,12 @@ struct ModelCommand: ParsableCommand {
     print("\n# Parameters")
     let nameWidth = layout.slices.map(\.name.count).max() ?? 0
     for slice in layout.nonEmptySlices {
-      let shape = slice.stack == 1 ? "\(slice.rows) × \(slice.columns)" : "\(slice.stack) × \(slice.rows) × \(slice.columns)"
-      print(slice.name.padding(toLength: nameWidth + 2, withPad: " ", startingAt: 0) + shape.padding(toLength: 20, withPad: " ", startingAt: 0) + grouped(slice.count))
+      let shape =
+        slice.stack == 1
+        ? "\(slice.rows) × \(slice.columns)" : "\(slice.stack) × \(slice.rows) × \(slice.columns)"
+      print(
+        slice.name.padding(toLength: nameWidth + 2, withPad: " ", startingAt: 0)
+          + shape.padding(toLength: 20, withPad: " ", startingAt: 0) + grouped(slice.count))
     }
     print("total parameters                  \(grouped(cost.totalParameters))")
     print("active parameters per token       \(grouped(cost.activeParametersPerToken))")
@@ -31,7 +35,9 @@ struct ModelCommand: ParsableCommand {
     print("\n# FLOPs (matmuls only; training = 3 × forward)")
     print("forward FLOPs per token           \(grouped(cost.forwardFlopsPerToken))")
     print("training FLOPs per token          \(grouped(cost.trainingFlopsPerToken))")
-    print("training FLOPs per step (\(config.tokensPerStep) tokens) \(grouped(cost.trainingFlopsPerStep))")
+    print(
+      "training FLOPs per step (\(config.tokensPerStep) tokens) \(grouped(cost.trainingFlopsPerStep))"
+    )
   }
 }
 

@@ -21,15 +21,19 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Results directory (default: results/<sweep name>).") var out: String?
   @Option(help: "Worker processes at once, each with 1 BLAS thread; by default one per core.")
   var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
-  @Option(help: "Run only the run with this index (see `plan`), e.g. $SLURM_ARRAY_TASK_ID.") var index: Int?
+  @Option(help: "Run only the run with this index (see `plan`), e.g. $SLURM_ARRAY_TASK_ID.")
+  var index: Int?
   @Option(help: "Run only share i of n (i/n, 0-based): runs i, i+n, i+2n, …") var shard: String?
-  @Option(help: "Stop launching runs after this many crashed (0 = never).") var maxFailures: Int = 10
+  @Option(help: "Stop launching runs after this many crashed (0 = never).") var maxFailures: Int =
+    10
   @Flag(help: "Run again the runs recorded as crashed.") var retryCrashed = false
   @Option(help: "A command that prefixes each worker, e.g. \"nice -n 10\".") var launcher: String?
 
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs).") }
-    guard maxFailures >= 0 else { throw ValidationError("--max-failures must be ≥ 0, got \(maxFailures).") }
+    guard maxFailures >= 0 else {
+      throw ValidationError("--max-failures must be ≥ 0, got \(maxFailures).")
+    }
     if index != nil && shard != nil { throw ValidationError("Use --index or --shard, not both.") }
     if let shard { _ = try parseShard(shard) }
   }
@@ -49,7 +53,8 @@ struct RunCommand: ParsableCommand {
     let partial = index != nil || shard != nil
     if let index {
       guard plan.runs.indices.contains(index) else {
-        throw ValidationError("--index \(index) is out of range: the sweep has runs 0…\(plan.runs.count - 1).")
+        throw ValidationError(
+          "--index \(index) is out of range: the sweep has runs 0…\(plan.runs.count - 1).")
       }
       selection = [plan.runs[index]]
     } else if let shard {
@@ -68,7 +73,9 @@ struct RunCommand: ParsableCommand {
     reporter.finish()
     try outcome.conclude(name: plan.name)
     if partial {
-      print("Part of the sweep: `stmoe-sweep summarize \(results.directory.path)` aggregates once all parts are done.")
+      print(
+        "Part of the sweep: `stmoe-sweep summarize \(results.directory.path)` aggregates once all parts are done."
+      )
       return
     }
     try session.summarize()
@@ -137,7 +144,8 @@ final class SweepProgressReporter {
   func report(_ progress: SweepRunner.Progress) {
     let o = progress.outcome
     let eta = progress.secondsRemaining.map { " ETA \(ProgressLine.duration($0))" } ?? ""
-    let status = "\(prefix)[\(progress.finished)/\(progress.total)] reused \(o.reused), computed \(o.computed)"
+    let status =
+      "\(prefix)[\(progress.finished)/\(progress.total)] reused \(o.reused), computed \(o.computed)"
       + " | diverged \(o.diverged), crashed \(o.crashed)\(eta)"
     if terminal {
       line.update(status)

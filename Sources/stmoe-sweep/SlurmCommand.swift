@@ -7,7 +7,8 @@ import MoESweep
 struct SlurmCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "slurm",
-    abstract: "Write a Slurm job-array script for a sweep's unfinished runs, and a job that summarizes them.",
+    abstract:
+      "Write a Slurm job-array script for a sweep's unfinished runs, and a job that summarizes them.",
     discussion: """
       Writes DIR/slurm/array.sbatch (or --script) and array-summarize.sbatch next to it, and \
       prints the commands that submit them. Each array task runs one run, `stmoe-sweep run FILE \
@@ -30,32 +31,46 @@ struct SlurmCommand: ParsableCommand {
 
   @Argument(help: "The sweep file (JSON).") var file: String
   @Option(help: "Results directory (default: results/<sweep name>).") var out: String?
-  @Option(help: "At most this many tasks at once (--array=…%K; default: no limit).") var parallel: Int?
+  @Option(help: "At most this many tasks at once (--array=…%K; default: no limit).") var parallel:
+    Int?
   @Option(help: "Slurm partition (default: the cluster's default).") var partition: String?
   @Option(help: "Time limit per task, e.g. 01:30:00 (default: the partition's).") var time: String?
   @Option(help: "CPUs per array task.") var cpusPerTask: Int = SlurmJobScripts.Options().cpusPerTask
   @Option(help: "Memory per task, e.g. 2G (default: the cluster's).") var mem: String?
   @Option(help: "The cluster's MaxArraySize: task ids must be below it.")
   var maxArraySize: Int = SlurmJobScripts.Options().maxArraySize
-  @Option(help: "Where to write the array script (default: DIR/slurm/array.sbatch).") var script: String?
+  @Option(help: "Where to write the array script (default: DIR/slurm/array.sbatch).") var script:
+    String?
   @Option(help: "The stmoe-sweep binary the jobs run (default: this one).") var binary: String?
   @Flag(help: "Run again the runs recorded as crashed.") var retryCrashed = false
 
   func validate() throws {
-    if let parallel, parallel < 1 { throw ValidationError("--parallel must be at least 1, got \(parallel).") }
-    guard cpusPerTask >= 1 else { throw ValidationError("--cpus-per-task must be at least 1, got \(cpusPerTask).") }
-    guard maxArraySize >= 1 else { throw ValidationError("--max-array-size must be at least 1, got \(maxArraySize).") }
+    if let parallel, parallel < 1 {
+      throw ValidationError("--parallel must be at least 1, got \(parallel).")
+    }
+    guard cpusPerTask >= 1 else {
+      throw ValidationError("--cpus-per-task must be at least 1, got \(cpusPerTask).")
+    }
+    guard maxArraySize >= 1 else {
+      throw ValidationError("--max-array-size must be at least 1, got \(maxArraySize).")
+    }
     if let time, !Self.isSlurmTime(time) {
       throw ValidationError(
-        "--time must be a Slurm time limit such as 30, 01:30:00 or 2-00:00:00 (D-HH:MM:SS), got '\(time)'.")
+        "--time must be a Slurm time limit such as 30, 01:30:00 or 2-00:00:00 (D-HH:MM:SS), got '\(time)'."
+      )
     }
     if let mem, mem.wholeMatch(of: /[0-9]+[KMGTkmgt]?/) == nil {
       throw ValidationError("--mem must be a size such as 500M or 2G, got '\(mem)'.")
     }
-    if let partition, partition.isEmpty || partition.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" }) {
-      throw ValidationError("--partition must be a partition name (no spaces or quotes), got '\(partition)'.")
+    if let partition,
+      partition.isEmpty || partition.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" })
+    {
+      throw ValidationError(
+        "--partition must be a partition name (no spaces or quotes), got '\(partition)'.")
     }
-    for (option, path) in [("FILE", file), ("--out", out), ("--script", script), ("--binary", binary)] {
+    for (option, path) in [
+      ("FILE", file), ("--out", out), ("--script", script), ("--binary", binary),
+    ] {
       if let path, path.contains(where: \.isNewline) {
         throw ValidationError("\(option) must not contain a line break.")
       }
@@ -80,7 +95,8 @@ struct SlurmCommand: ParsableCommand {
       throw ValidationError(error.description + "\nNothing was written.")
     }
     let contents = try Data(contentsOf: URL(fileURLWithPath: file))
-    let results = SweepResults(URL(fileURLWithPath: out ?? "results/\(plan.name)").standardizedFileURL)
+    let results = SweepResults(
+      URL(fileURLWithPath: out ?? "results/\(plan.name)").standardizedFileURL)
     do throws(ConfigError) { try results.checkHoldsSweep(named: plan.name) } catch {
       throw ValidationError(error.description + "\nNothing was written.")
     }
@@ -88,7 +104,8 @@ struct SlurmCommand: ParsableCommand {
     let jobs = SlurmJobScripts(
       plan: plan, sweepFile: file, sweepFileContents: contents, results: results,
       executable: binary ?? SweepRunner.Options().executable,
-      scriptURL: script.map { URL(fileURLWithPath: $0) } ?? SlurmJobScripts.defaultScriptURL(results: results),
+      scriptURL: script.map { URL(fileURLWithPath: $0) }
+        ?? SlurmJobScripts.defaultScriptURL(results: results),
       options: options)
     let finished = plan.runs.count - jobs.pending.count
     guard !jobs.arrays.isEmpty else {

@@ -79,7 +79,10 @@ struct CommandLineTests {
   /// Impossible values and unknown choices, each refused with its key path and what is allowed.
   @Test(arguments: [
     ("model.precision=bfloat32", "model.precision: unknown value \"bfloat32\""),
-    ("model.expertsPerToken=3", "model.expertsPerToken: must be 1 or 2 and at most expertCount (8), got 3"),
+    (
+      "model.expertsPerToken=3",
+      "model.expertsPerToken: must be 1 or 2 and at most expertCount (8), got 3"
+    ),
     ("model.dropoutRate=-0.1", "model.dropoutRate: must be in [0, 1), got -0.1"),
     ("model.channels=\"wide\"", "model.channels: expected an integer, found a string"),
   ])
@@ -100,15 +103,19 @@ struct CommandLineTests {
     let file = directory.appendingPathComponent("run.json")
     try Self.smallRun.write(to: file, atomically: true, encoding: .utf8)
     let outcome = try run(
-      ["train", "--config", file.path, "--out", "out", "--set", "optimizer.kind=sgd",
-       "--set", "schedule.kind=constant", "--set", "schedule.learningRate=10000"], in: directory)
+      [
+        "train", "--config", file.path, "--out", "out", "--set", "optimizer.kind=sgd",
+        "--set", "schedule.kind=constant", "--set", "schedule.learningRate=10000",
+      ], in: directory)
     #expect(outcome.status == 0, "\(outcome.stderr)")
     #expect(outcome.stdout.hasPrefix("diverged after"))
     let out = directory.appendingPathComponent("out")
     for name in ["config.json", "metrics.csv", "result.json"] {
       #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path))
     }
-    let result = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("result.json"))) as? [String: Any]
+    let result =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: out.appendingPathComponent("result.json"))) as? [String: Any]
     #expect(result?["status"] as? String == "diverged")
     let divergence = result?["divergence"] as? [String: Any]
     #expect(["nonfinite", "cap"].contains(divergence?["reason"] as? String ?? ""))
@@ -122,9 +129,12 @@ struct CommandLineTests {
     let outcome = try run(["train", "--config", file.path, "--out", "out"], in: directory)
     #expect(outcome.status == 0, "\(outcome.stderr)")
     #expect(outcome.stdout.hasPrefix("completed after 40 steps"))
-    let config = try String(contentsOf: directory.appendingPathComponent("out/config.json"), encoding: .utf8)
+    let config = try String(
+      contentsOf: directory.appendingPathComponent("out/config.json"), encoding: .utf8)
     // Every default is explicit in the resolved config.
-    for key in ["\"routerZLossCoefficient\"", "\"updateClipping\"", "\"spikePatience\"", "\"precision\""] {
+    for key in [
+      "\"routerZLossCoefficient\"", "\"updateClipping\"", "\"spikePatience\"", "\"precision\"",
+    ] {
       #expect(config.contains(key))
     }
   }
@@ -136,16 +146,19 @@ struct CommandLineTests {
 @Suite("Linking")
 struct LinkingTests {
   @Test func sgemmBindsToOpenBLASNotGSL() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stmoe-link-\(UUID())")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "stmoe-link-\(UUID())")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let file = directory.appendingPathComponent("run.json")
     try CommandLineTests.smallRun.write(to: file, atomically: true, encoding: .utf8)
     let text = try CommandRunner.run(
-      ["bench", "--config", file.path, "--steps", "1", "--warmup", "0"], environment: ["LD_DEBUG": "bindings"]
+      ["bench", "--config", file.path, "--steps", "1", "--warmup", "0"],
+      environment: ["LD_DEBUG": "bindings"]
     ).stderr
     let bindings = text.split(separator: "\n").filter { $0.contains("`cblas_sgemm'") }
     #expect(!bindings.isEmpty)
-    #expect(bindings.allSatisfy { $0.contains("libopenblas") && !$0.contains("gslcblas") }, "\(bindings)")
+    #expect(
+      bindings.allSatisfy { $0.contains("libopenblas") && !$0.contains("gslcblas") }, "\(bindings)")
   }
 }

@@ -5,12 +5,11 @@ import Testing
 /// Overrides applied to a config file as written (before decoding) give exactly what applying
 /// them to the decoded file gives, so a file and its `--set` overrides are decoded once.
 @Suite struct PartialTreeOverrideTests {
-  static let defaults = try! JSONValue(encoding: TrialConfig())
-
   /// Decodes `file` with `overrides` written into its tree first.
   func overriddenBeforeDecoding(_ file: String, _ overrides: [String]) throws -> TrialConfig {
     let tree = try JSONValue(parsing: Data(file.utf8))
-    let written = try applying(overrides: overrides, to: tree, checkedAgainst: Self.defaults)
+    let defaults = try JSONValue(encoding: TrialConfig())
+    let written = try applying(overrides: overrides, to: tree, checkedAgainst: defaults)
     return try ConfigDecoder.decode(TrialConfig.self, from: written)
   }
 
@@ -30,12 +29,13 @@ import Testing
   }
 
   /// Key paths are checked against the defaults, with the same suggestion as after decoding.
-  @Test func anUnknownKeyPathIsRefusedWithTheNearestKey() {
+  @Test func anUnknownKeyPathIsRefusedWithTheNearestKey() throws {
     #expect(throws: ConfigError.self) {
       try overriddenBeforeDecoding("{}", ["router.expertCont=3"])
     }
+    let defaults = try JSONValue(encoding: TrialConfig())
     do {
-      _ = try applying(overrides: ["router.expertCont=3"], to: [:], checkedAgainst: Self.defaults)
+      _ = try applying(overrides: ["router.expertCont=3"], to: [:], checkedAgainst: defaults)
       Issue.record("an unknown key path must be refused")
     } catch {
       #expect(error.description.contains(#"did you mean "expertCount"?"#), "\(error)")

@@ -23,7 +23,8 @@ struct BFloat16Tests {
     Pattern(input: 0x0000_0001, expected: 0x0000_0000, why: "smallest float32 subnormal to +0"),
     Pattern(input: 0x0000_8000, expected: 0x0000_0000, why: "subnormal tie to even 0"),
     Pattern(input: 0x0001_8000, expected: 0x0002_0000, why: "subnormal tie to even 2"),
-    Pattern(input: 0x007F_FFFF, expected: 0x0080_0000, why: "largest subnormal up to smallest normal"),
+    Pattern(
+      input: 0x007F_FFFF, expected: 0x0080_0000, why: "largest subnormal up to smallest normal"),
     Pattern(input: 0x7F7F_FFFF, expected: 0x7F80_0000, why: "float32 max overflows to +inf"),
     Pattern(input: 0x7F7F_7FFF, expected: 0x7F7F_0000, why: "below the overflow tie stays finite"),
     Pattern(input: 0x7F80_0000, expected: 0x7F80_0000, why: "+inf stays +inf"),
@@ -54,9 +55,12 @@ struct BFloat16Tests {
   /// The vectorised path agrees with the scalar one on random bit patterns.
   @Test func vectorPathMatchesScalar() {
     var random = RandomStream(seed: 5)
-    let values = (0..<4099).map { _ in Float(bitPattern: UInt32(truncatingIfNeeded: random.next())) }
+    let values = (0..<4099).map { _ in Float(bitPattern: UInt32(truncatingIfNeeded: random.next()))
+    }
     var buffer = values
-    buffer.withUnsafeMutableBufferPointer { BFloat16.roundInPlace($0.baseAddress!, count: $0.count) }
+    buffer.withUnsafeMutableBufferPointer {
+      BFloat16.roundInPlace($0.baseAddress!, count: $0.count)
+    }
     for (value, rounded) in zip(values, buffer) {
       let scalar = BFloat16.round(value)
       #expect(scalar.isNaN ? rounded.isNaN : rounded.bitPattern == scalar.bitPattern)
@@ -65,7 +69,9 @@ struct BFloat16Tests {
 
   /// ST-MoE Figure 2: the largest roundoff (one ulp = 2^(e−7)) in each range [2^e, 2^(e+1)).
   /// The paper prints 8288608 for [2^30, 2^31), a typo for 2^23 = 8388608.
-  @Test(arguments: [(2.0, 0.015625), (32, 0.25), (1024, 8), (1_048_576, 8192), (1_073_741_824, 8_388_608)])
+  @Test(arguments: [
+    (2.0, 0.015625), (32, 0.25), (1024, 8), (1_048_576, 8192), (1_073_741_824, 8_388_608),
+  ])
   func roundoffTableOfThePaper(start: Double, roundoff: Double) {
     let low = Float(start), ulp = Float(roundoff)
     #expect(BFloat16.round(low + 0.51 * ulp) == low + ulp)

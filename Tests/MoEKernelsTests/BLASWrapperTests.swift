@@ -25,7 +25,8 @@ struct BLASCoreSelectionTests {
   @Test func overridesOnlyTheGenericFallback() {
     let avx512: Set<Substring> = ["avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl"]
     #expect(BLASCoreSelection.preferredCore(flags: avx512, loadedCore: "Prescott") == "SkylakeX")
-    #expect(BLASCoreSelection.preferredCore(flags: ["avx2", "fma"], loadedCore: "Prescott") == "Haswell")
+    #expect(
+      BLASCoreSelection.preferredCore(flags: ["avx2", "fma"], loadedCore: "Prescott") == "Haswell")
     #expect(BLASCoreSelection.preferredCore(flags: ["sse3"], loadedCore: "Prescott") == nil)
     #expect(BLASCoreSelection.preferredCore(flags: avx512, loadedCore: "Cooperlake") == nil)
     #expect(BLASCoreSelection.preferredCore(flags: avx512, loadedCore: "Zen") == nil)

@@ -43,7 +43,8 @@ struct ElementwiseMathTests {
     var x: Float = -12
     while x <= 12 {
       let d = Double(x)
-      let reference = 0.5 * d * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * (d + 0.044715 * d * d * d)))
+      let reference =
+        0.5 * d * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * (d + 0.044715 * d * d * d)))
       worst = max(worst, abs(Double(ElementwiseMath.gelu(x)) - reference) / max(1, abs(reference)))
       x += 0.001
     }

@@ -27,7 +27,7 @@ struct KernelGradientTests {
       g.initialize(repeating: 0, count: input.count)
       return g
     }
-    defer { grads.forEach { $0.deallocate() } }
+    defer { for gradient in grads { gradient.deallocate() } }
     probe.withUnsafeBufferPointer { backprop($0.baseAddress!, grads) }
     for (index, input) in inputs.enumerated() {
       let analytic = Array(UnsafeBufferPointer(start: grads[index], count: input.count))
@@ -54,12 +54,15 @@ struct KernelGradientTests {
           checkKernel(
             inputs: inputs, outCount: n * c,
             run: { out in
-              RMSNorm.forward(out: out, rstd: rp.baseAddress!, inp: xp.baseAddress!, scale: scale, rows: n, channels: c)
+              RMSNorm.forward(
+                out: out, rstd: rp.baseAddress!, inp: xp.baseAddress!, scale: scale, rows: n,
+                channels: c)
               return 0
             },
             backprop: { dout, grads in
               RMSNorm.backward(
-                dinp: grads[0], dscale: withScale ? grads[1] : nil, dout: dout, inp: xp.baseAddress!,
+                dinp: grads[0], dscale: withScale ? grads[1] : nil, dout: dout,
+                inp: xp.baseAddress!,
                 scale: scale, rstd: rp.baseAddress!, rows: n, channels: c)
             })
         }
@@ -87,7 +90,8 @@ struct KernelGradientTests {
     var v = TestData.floats(n * c, seed: 6)
     let squares = b * heads * t * t
     var probs = [Float](repeating: 0, count: squares), logits = probs
-    var lse = [Float](repeating: 0, count: b * heads * t), scratch = [Float](repeating: 0, count: t * t)
+    var lse = [Float](repeating: 0, count: b * heads * t),
+      scratch = [Float](repeating: 0, count: t * t)
     let rowCount = Double(b * heads * t)
     q.withUnsafeMutableBufferPointer { qp in
       k.withUnsafeMutableBufferPointer { kp in
@@ -97,20 +101,28 @@ struct KernelGradientTests {
               lse.withUnsafeMutableBufferPointer { sp in
                 scratch.withUnsafeMutableBufferPointer { scr in
                   checkKernel(
-                    inputs: [("q", qp.baseAddress!, n * c), ("k", kp.baseAddress!, n * c), ("v", vp.baseAddress!, n * c)],
+                    inputs: [
+                      ("q", qp.baseAddress!, n * c), ("k", kp.baseAddress!, n * c),
+                      ("v", vp.baseAddress!, n * c),
+                    ],
                     outCount: n * c,
                     run: { out in
                       let stats = CausalAttention.forward(
-                        out: out, probs: pp.baseAddress!, logits: lp.baseAddress!, lse: sp.baseAddress!,
-                        q: qp.baseAddress!, k: kp.baseAddress!, v: vp.baseAddress!, batch: b, time: t,
-                        channels: c, heads: heads, softCap: testCase.softCap, roundToBFloat16: false)
+                        out: out, probs: pp.baseAddress!, logits: lp.baseAddress!,
+                        lse: sp.baseAddress!,
+                        q: qp.baseAddress!, k: kp.baseAddress!, v: vp.baseAddress!, batch: b,
+                        time: t,
+                        channels: c, heads: heads, softCap: testCase.softCap, roundToBFloat16: false
+                      )
                       return Double(testCase.zLoss) * stats.sumSquaredLogPartition / rowCount
                     },
                     backprop: { dout, grads in
                       CausalAttention.backward(
-                        dq: grads[0], dk: grads[1], dv: grads[2], scratch: scr.baseAddress!, dout: dout,
+                        dq: grads[0], dk: grads[1], dv: grads[2], scratch: scr.baseAddress!,
+                        dout: dout,
                         probs: pp.baseAddress!, logits: lp.baseAddress!, lse: sp.baseAddress!,
-                        q: qp.baseAddress!, k: kp.baseAddress!, v: vp.baseAddress!, batch: b, time: t,
+                        q: qp.baseAddress!, k: kp.baseAddress!, v: vp.baseAddress!, batch: b,
+                        time: t,
                         channels: c, heads: heads, softCap: testCase.softCap,
                         zLossScale: testCase.zLoss / Float(rowCount), roundToBFloat16: false)
                     })
@@ -126,12 +138,14 @@ struct KernelGradientTests {
   /// 43 values: five lane blocks and a scalar tail of three.
   @Test func gegluAndPlainActivations() {
     let count = 43
-    var gate = TestData.floats(count, seed: 7, scale: 3), linear = TestData.floats(count, seed: 8, scale: 3)
+    var gate = TestData.floats(count, seed: 7, scale: 3),
+      linear = TestData.floats(count, seed: 8, scale: 3)
     var tanh = [Float](repeating: 0, count: count)
     gate.withUnsafeMutableBufferPointer { gp in
       linear.withUnsafeMutableBufferPointer { lp in
         checkKernel(
-          inputs: [("gate", gp.baseAddress!, count), ("linear", lp.baseAddress!, count)], outCount: count,
+          inputs: [("gate", gp.baseAddress!, count), ("linear", lp.baseAddress!, count)],
+          outCount: count,
           run: { out in
             Activation.gegluForward(
               out: out, tanh: &tanh, gate: gp.baseAddress!, linear: lp.baseAddress!, count: count)
@@ -139,7 +153,8 @@ struct KernelGradientTests {
           },
           backprop: { dout, grads in
             Activation.gegluBackward(
-              dgate: grads[0], dlinear: grads[1], dout: dout, gate: gp.baseAddress!, linear: lp.baseAddress!,
+              dgate: grads[0], dlinear: grads[1], dout: dout, gate: gp.baseAddress!,
+              linear: lp.baseAddress!,
               tanh: tanh, count: count)
           })
         checkKernel(
@@ -173,12 +188,15 @@ struct KernelGradientTests {
                   probs: pp.baseAddress!, lse: sp.baseAddress!, logits: lp.baseAddress!,
                   targets: tp.baseAddress!, rows: n, classes: v)
                 // Probe weight r₀ scales nothing here: the loss is the mean CE + z term.
-                return sums.crossEntropy / Double(n) + zCoefficient * sums.squaredLogPartition / Double(n)
+                return sums.crossEntropy / Double(n) + zCoefficient * sums.squaredLogPartition
+                  / Double(n)
               },
               backprop: { _, grads in
                 SoftmaxCrossEntropy.backward(
-                  dlogits: grads[0], probs: pp.baseAddress!, lse: sp.baseAddress!, targets: tp.baseAddress!,
-                  rows: n, classes: v, ceScale: 1 / Float(n), zScale: Float(zCoefficient) / Float(n))
+                  dlogits: grads[0], probs: pp.baseAddress!, lse: sp.baseAddress!,
+                  targets: tp.baseAddress!,
+                  rows: n, classes: v, ceScale: 1 / Float(n), zScale: Float(zCoefficient) / Float(n)
+                )
               })
           }
         }
@@ -194,25 +212,32 @@ struct KernelGradientTests {
       w.withUnsafeMutableBufferPointer { wp in
         s.withUnsafeMutableBufferPointer { sp in
           checkKernel(
-            inputs: [("inp", xp.baseAddress!, n * c), ("weight", wp.baseAddress!, oc * c)], outCount: n * oc,
+            inputs: [("inp", xp.baseAddress!, n * c), ("weight", wp.baseAddress!, oc * c)],
+            outCount: n * oc,
             run: { out in
-              Linear.forward(out: out, inp: xp.baseAddress!, weight: wp.baseAddress!, rows: n, inFeatures: c, outFeatures: oc)
+              Linear.forward(
+                out: out, inp: xp.baseAddress!, weight: wp.baseAddress!, rows: n, inFeatures: c,
+                outFeatures: oc)
               return 0
             },
             backprop: { dout, grads in
               Linear.backward(
-                dinp: grads[0], dweight: grads[1], dout: dout, inp: xp.baseAddress!, weight: wp.baseAddress!,
+                dinp: grads[0], dweight: grads[1], dout: dout, inp: xp.baseAddress!,
+                weight: wp.baseAddress!,
                 rows: n, inFeatures: c, outFeatures: oc)
             })
           checkKernel(
-            inputs: [("inp", xp.baseAddress!, n * c), ("scale", sp.baseAddress!, c)], outCount: n * c,
+            inputs: [("inp", xp.baseAddress!, n * c), ("scale", sp.baseAddress!, c)],
+            outCount: n * c,
             run: { out in
-              ChannelScale.forward(out: out, inp: xp.baseAddress!, scale: sp.baseAddress!, rows: n, channels: c)
+              ChannelScale.forward(
+                out: out, inp: xp.baseAddress!, scale: sp.baseAddress!, rows: n, channels: c)
               return 0
             },
             backprop: { dout, grads in
               ChannelScale.backward(
-                dinp: grads[0], dscale: grads[1], dout: dout, inp: xp.baseAddress!, scale: sp.baseAddress!,
+                dinp: grads[0], dscale: grads[1], dout: dout, inp: xp.baseAddress!,
+                scale: sp.baseAddress!,
                 rows: n, channels: c)
             })
         }

@@ -46,56 +46,94 @@ let gradientCases: [GradientCase] = [
   GradientCase(name: "GELU FFN (1.5x width)") { $0.feedForward = .gelu },
   GradientCase(name: "RMSNorm without scale") { $0.normScale = false },
   GradientCase(name: "top-1 with the raw-probability gate") { $0.expertsPerToken = 1 },
-  GradientCase(name: "top-2 with tokens dropped", configure: { $0.trainCapacityFactor = 0.5 }, mustDrop: true),
-  GradientCase(name: "top-1 with tokens dropped", configure: {
-    $0.expertsPerToken = 1; $0.trainCapacityFactor = 0.6
-  }, mustDrop: true),
-  GradientCase(name: "batch-prioritized routing with drops", configure: {
-    $0.routingPriority = .batchPrioritized; $0.trainCapacityFactor = 0.5
-  }, mustDrop: true),
-  GradientCase(name: "router logit clipping active", configure: {
-    $0.routerLogitClip = 0.4; $0.initScale = 3
-  }, mustClipRouter: true),
-  GradientCase(name: "attention soft-capping active", configure: {
-    $0.attentionSoftCap = 0.5; $0.initScale = 3
-  }, mustCapAttention: true),
+  GradientCase(
+    name: "top-2 with tokens dropped", configure: { $0.trainCapacityFactor = 0.5 }, mustDrop: true),
+  GradientCase(
+    name: "top-1 with tokens dropped",
+    configure: {
+      $0.expertsPerToken = 1
+      $0.trainCapacityFactor = 0.6
+    }, mustDrop: true),
+  GradientCase(
+    name: "batch-prioritized routing with drops",
+    configure: {
+      $0.routingPriority = .batchPrioritized
+      $0.trainCapacityFactor = 0.5
+    }, mustDrop: true),
+  GradientCase(
+    name: "router logit clipping active",
+    configure: {
+      $0.routerLogitClip = 0.4
+      $0.initScale = 3
+    }, mustClipRouter: true),
+  GradientCase(
+    name: "attention soft-capping active",
+    configure: {
+      $0.attentionSoftCap = 0.5
+      $0.initScale = 3
+    }, mustCapAttention: true),
   GradientCase(name: "QK-norm with scales") { $0.qkNorm = true },
-  GradientCase(name: "QK-norm without scales") { $0.qkNorm = true; $0.normScale = false },
-  GradientCase(name: "QK-norm without its own gains") { $0.qkNorm = true; $0.qkNormScale = false },
+  GradientCase(name: "QK-norm without scales") {
+    $0.qkNorm = true
+    $0.normScale = false
+  },
+  GradientCase(name: "QK-norm without its own gains") {
+    $0.qkNorm = true
+    $0.qkNormScale = false
+  },
   GradientCase(name: "router jitter, dropout and expert dropout (noise fixed by seed)") {
-    $0.routerJitter = 0.2; $0.dropoutRate = 0.2; $0.expertDropoutRate = 0.3
+    $0.routerJitter = 0.2
+    $0.dropoutRate = 0.2
+    $0.expertDropoutRate = 0.3
   },
   GradientCase(name: "multiplicative expert bias") { $0.expertBias = true },
   GradientCase(
     name: "threshold second-expert policy, some tokens lose their second expert",
-    configure: { $0.secondExpertPolicy = .threshold; $0.secondExpertThreshold = 0.35 },
+    configure: {
+      $0.secondExpertPolicy = .threshold
+      $0.secondExpertThreshold = 0.35
+    },
     mustDeclineSomeSecond: true),
   GradientCase(
     name: "threshold policy with capacity drops",
     configure: {
-      $0.secondExpertPolicy = .threshold; $0.secondExpertThreshold = 0.3
+      $0.secondExpertPolicy = .threshold
+      $0.secondExpertThreshold = 0.3
       $0.trainCapacityFactor = 0.4
     },
     mustDrop: true, mustDeclineSomeSecond: true),
   GradientCase(
     name: "random second-expert policy (draws fixed by seed)",
-    configure: { $0.secondExpertPolicy = .random; $0.secondExpertThreshold = 0.4 },
+    configure: {
+      $0.secondExpertPolicy = .random
+      $0.secondExpertThreshold = 0.4
+    },
     mustDeclineSomeSecond: true),
   GradientCase(
     name: "routing groups of 6 of 12 tokens, with drops",
-    configure: { $0.routingGroupSize = 6; $0.minimumCapacity = 1; $0.trainCapacityFactor = 0.5 },
+    configure: {
+      $0.routingGroupSize = 6
+      $0.minimumCapacity = 1
+      $0.trainCapacityFactor = 0.5
+    },
     mustDrop: true),
   GradientCase(
     name: "routing groups of 3, batch-prioritized, with drops",
     configure: {
-      $0.routingGroupSize = 3; $0.minimumCapacity = 1; $0.trainCapacityFactor = 0.5
+      $0.routingGroupSize = 3
+      $0.minimumCapacity = 1
+      $0.trainCapacityFactor = 0.5
       $0.routingPriority = .batchPrioritized
     },
     mustDrop: true),
   GradientCase(name: "router init scale apart from the global one") { $0.routerInitScale = 4 },
   GradientCase(name: "every layer sparse, no aux losses") {
-    $0.moeEvery = 1; $0.moeOffset = 0; $0.balanceLossCoefficient = 0; $0.routerZLossCoefficient = 0
-    $0.attentionZLossCoefficient = 0; $0.outputZLossCoefficient = 0
+    $0.moeEvery = 1
+    $0.moeOffset = 0
+    $0.balanceLossCoefficient = 0
+    $0.routerZLossCoefficient = 0
+    $0.attentionZLossCoefficient = 0
+    $0.outputZLossCoefficient = 0
   },
 ]
 
@@ -109,7 +147,7 @@ func pieceSignature(_ model: Transformer) -> [[Int32]] {
   let config = model.config
   for block in model.blocks {
     if config.feedForward == .relu {
-      let up: Arena
+      let up: FloatBuffer
       switch block.feedForward.network {
       case .dense(let dense, _): up = dense.up
       case .moe(let moe, _): up = moe.expertFeedForward.up
@@ -117,7 +155,8 @@ func pieceSignature(_ model: Transformer) -> [[Int32]] {
       signature.append(up.array.map { $0 > 0 ? 1 : 0 })
     }
     if config.routerLogitClip > 0, let router = block.feedForward.network.moeLayer?.router {
-      signature.append(router.rawLogits.array.map { abs($0) > Float(config.routerLogitClip) ? 1 : 0 })
+      signature.append(
+        router.rawLogits.array.map { abs($0) > Float(config.routerLogitClip) ? 1 : 0 })
     }
   }
   return signature
@@ -154,9 +193,11 @@ struct ModelGradientTests {
     var totalChecked = 0, totalSampled = 0
     for slice in model.layout.nonEmptySlices {
       let analytic = Array(gradients[slice.range])
-      let indices = GradientCheck.sampleIndices(analytic: analytic, count: 8, seed: UInt64(slice.range.lowerBound))
+      let indices = GradientCheck.sampleIndices(
+        analytic: analytic, count: 8, seed: UInt64(slice.range.lowerBound))
       let report = checker.check(
-        name: slice.name, values: model.parameters.base + slice.range.lowerBound, analytic: analytic,
+        name: slice.name, values: model.parameters.base + slice.range.lowerBound,
+        analytic: analytic,
         indices: indices,
         loss: { model.forward(inputs: inputs, targets: targets, training: true, step: step).total },
         isSmooth: { pieceSignature(model) == signature })
@@ -165,6 +206,8 @@ struct ModelGradientTests {
       totalSampled += indices.count
     }
     // Skips are for kinks and routing flips only; most coordinates must be compared.
-    #expect(Double(totalChecked) >= 0.8 * Double(totalSampled), "checked \(totalChecked) of \(totalSampled)")
+    #expect(
+      Double(totalChecked) >= 0.8 * Double(totalSampled),
+      "checked \(totalChecked) of \(totalSampled)")
   }
 }

@@ -39,7 +39,7 @@ let memoryCases: [MemoryCase] = [
 
 @Suite("The memory estimate counts what the model allocates")
 struct ModelMemoryTests {
-  /// Every Arena a model allocates, found by walking the built model, equals the estimate's
+  /// Every FloatBuffer a model allocates, found by walking the built model, equals the estimate's
   /// weights and activations; after a step in which no choice is dropped, the routing arrays
   /// equal its routing bytes.
   @Test(arguments: memoryCases)

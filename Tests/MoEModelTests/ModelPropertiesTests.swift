@@ -1,6 +1,6 @@
+import Foundation
 import MoEKernels
 import MoETestSupport
-import Foundation
 import Testing
 
 @testable import MoEModel
@@ -30,7 +30,8 @@ struct ModelPropertiesTests {
     let model = Transformer(config: config, seed: 0)
     let n = config.tokensPerStep
     let loss = model.forward(
-      inputs: TestData.tokens(n, vocabulary: 256, seed: 3), targets: TestData.tokens(n, vocabulary: 256, seed: 4),
+      inputs: TestData.tokens(n, vocabulary: 256, seed: 3),
+      targets: TestData.tokens(n, vocabulary: 256, seed: 4),
       training: true, step: 0)
     #expect(abs(loss.crossEntropy - log(256.0)) < 0.1)
     let routing = loss.layers.compactMap(\.routing)
@@ -51,7 +52,9 @@ struct ModelPropertiesTests {
         training: true, step: step)
       model.backward()
       // A crude SGD step so later steps depend on earlier gradients.
-      for i in 0..<model.parameters.count { model.parameters.base[i] -= 0.1 * model.gradients.base[i] }
+      for i in 0..<model.parameters.count {
+        model.parameters.base[i] -= 0.1 * model.gradients.base[i]
+      }
       return loss.total
     }
   }
@@ -87,17 +90,21 @@ struct ModelPropertiesTests {
     let plan = try #require(moe.plan)
     #expect(plan.droppedFraction == 0)
     let reference = FeedForward(
-      kind: config.feedForward, channels: c, hidden: config.hiddenWidth, maxRows: n, bias: true, dropout: false)
+      kind: config.feedForward, channels: c, hidden: config.hiddenWidth, maxRows: n, bias: true,
+      dropout: false)
     var expected = [Float](repeating: 0, count: n * c)
     for e in 0..<config.expertCount {
       var random = RandomStream(seed: 0)
       reference.forward(
         offset: 0, rows: n, inp: block.feedForward.normed.base,
-        weights: model.weightViews.expert(sparseIndex: 0, expert: e), dropoutRate: 0, random: &random, round: false)
+        weights: model.weightViews.expert(sparseIndex: 0, expert: e), dropoutRate: 0,
+        random: &random, round: false)
       for t in 0..<n {
         // Masked gate: the plan's gate if e was chosen by token t, else 0.
         var gate: Float = 0
-        for r in 0..<k where plan.chosenExpert[t * k + r] == Int32(e) { gate = plan.gate[t * k + r] }
+        for r in 0..<k where plan.chosenExpert[t * k + r] == Int32(e) {
+          gate = plan.gate[t * k + r]
+        }
         for i in 0..<c { expected[t * c + i] += gate * reference.out.base[t * c + i] }
       }
     }
@@ -123,7 +130,7 @@ struct ModelPropertiesTests {
     }
     let (full, fullLoss) = run(.float32)
     let (half, halfLoss) = run(.bfloat16)
-    let representable = { (arena: Arena) in arena.array.allSatisfy(BFloat16.isRepresentable) }
+    let representable = { (arena: FloatBuffer) in arena.array.allSatisfy(BFloat16.isRepresentable) }
     for block in half.blocks {
       #expect(
         representable(block.out) && representable(block.attention.q)
@@ -147,7 +154,8 @@ struct ModelPropertiesTests {
     // Gradients: master-weight gradients stay float32 and close to the float32 run's.
     let g32 = full.gradients.array, g16 = half.gradients.array
     let norm32 = g32.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot()
-    let difference = zip(g32, g16).reduce(0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }.squareRoot()
+    let difference = zip(g32, g16).reduce(0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
+      .squareRoot()
     #expect(difference / norm32 < 0.1)
   }
 }
@@ -179,10 +187,16 @@ struct BoundedAttentionTests {
     var config = gradientCheckConfig()
     config.qkNorm = true
     config.qkNormScale = false
-    let withGains = ParameterLayout({ var c = config; c.qkNormScale = true; return c }())
+    let withGains = ParameterLayout(
+      {
+        var c = config
+        c.qkNormScale = true
+        return c
+      }())
     let headSize = config.headSize
-    #expect(ParameterLayout(config).totalCount
-      == withGains.totalCount - 2 * config.layerCount * headSize)
+    #expect(
+      ParameterLayout(config).totalCount
+        == withGains.totalCount - 2 * config.layerCount * headSize)
     let model = Transformer(config: config, seed: 1)
     for name in [ParameterName.queryWeight, .keyWeight] {
       let slice = model.layout.slice(name)

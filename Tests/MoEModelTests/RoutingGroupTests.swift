@@ -73,7 +73,7 @@ struct RoutingGroupTests {
     let c = 3
     let e = 3
     let inputs = TestData.floats(n * c, seed: 4)
-    let weight = Arena(count: e * c)
+    let weight = FloatBuffer(count: e * c)
     weight.base.update(from: TestData.floats(e * c, seed: 5), count: e * c)
     let router = Router(rows: n, channels: c, experts: e, groupSize: 4, jitter: false)
     func loss() -> Double {

@@ -1,5 +1,5 @@
-import MoEKernels
 import Foundation
+import MoEKernels
 import Testing
 
 @testable import MoEModel
@@ -7,7 +7,10 @@ import Testing
 /// Routing decisions on hand-sized inputs, checkable by eye.
 @Suite("Token-choice routing places tokens as specified")
 struct RoutingTests {
-  func plan(_ probs: [Float], tokens: Int, experts: Int, k: Int, capacity: Int, priority: RoutingPriority = .tokenOrder) -> RoutingPlan {
+  func plan(
+    _ probs: [Float], tokens: Int, experts: Int, k: Int, capacity: Int,
+    priority: RoutingPriority = .tokenOrder
+  ) -> RoutingPlan {
     RoutingTests.plan(
       TokensChooseTopK(k: k, priority: priority), probs, tokens: tokens, experts: experts,
       capacity: capacity)
@@ -28,7 +31,8 @@ struct RoutingTests {
 
   /// 4 tokens all prefer expert 0, E = 2, capacity 2, top-1: tokens 2 and 3 are dropped.
   @Test func overflowTokensAreDroppedInPositionOrder() {
-    let p = plan([0.9, 0.1, 0.8, 0.2, 0.7, 0.3, 0.6, 0.4], tokens: 4, experts: 2, k: 1, capacity: 2)
+    let p = plan(
+      [0.9, 0.1, 0.8, 0.2, 0.7, 0.3, 0.6, 0.4], tokens: 4, experts: 2, k: 1, capacity: 2)
     #expect(p.row == [0, 1, -1, -1])
     #expect(p.load(0) == 2 && p.load(1) == 0)
     #expect(p.fullyDroppedTokenCount == 2)
@@ -67,7 +71,9 @@ struct RoutingTests {
     let inputs = [Float](repeating: 0.5, count: n * c)
     let zeroWeight = [Float](repeating: 0, count: e * c)
     var random = RandomStream(seed: 1)
-    let stats = router.forward(inp: inputs, weight: zeroWeight, jitterEpsilon: 0, clip: 0, random: &random, roundToBFloat16: false)
+    let stats = router.forward(
+      inp: inputs, weight: zeroWeight, jitterEpsilon: 0, clip: 0, random: &random,
+      roundToBFloat16: false)
     #expect(abs(stats.balanceLoss - 1) < 1e-6)
     #expect(abs(stats.zLoss - log(4.0) * log(4.0)) < 1e-5)
     #expect(abs(stats.entropy - log(4.0)) < 1e-5)

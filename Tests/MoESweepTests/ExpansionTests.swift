@@ -38,8 +38,9 @@ import Testing
     #expect(plan.seedsPerVariant)
     #expect(plan.runs.count == 24)
     // Variant 0 (points 0–5): 7, 8; variant 1 (points 6–11): 7 + 1·2 = 9, 10.
-    #expect(plan.runs.map(\.seed) == Array(repeating: [7, 8], count: 6).flatMap { $0 }
-      + Array(repeating: [9, 10], count: 6).flatMap { $0 })
+    #expect(
+      plan.runs.map(\.seed) == Array(repeating: [7, 8], count: 6).flatMap { $0 }
+        + Array(repeating: [9, 10], count: 6).flatMap { $0 })
     #expect(Set(plan.runs.map(\.id)).count == 24)
     #expect(plan.runs[12].config.seed == 9)
   }
@@ -252,7 +253,9 @@ import Testing
   @Test func theStudyPresetIsTheStudySweepsBaseModel() throws {
     let sweeps = SweepFixtures.repositoryRoot.appendingPathComponent("sweeps")
     let files = try FileManager.default.contentsOfDirectory(atPath: sweeps.path)
-      .filter { $0.hasSuffix(".json") && !["sweep.schema.json", "example.json", "pilot.json"].contains($0) }
+      .filter {
+        $0.hasSuffix(".json") && !["sweep.schema.json", "example.json", "pilot.json"].contains($0)
+      }
     #expect(files.count >= 8)
     for file in files {
       let spec = try SweepDefinition.load(contentsOfFile: sweeps.appendingPathComponent(file).path)

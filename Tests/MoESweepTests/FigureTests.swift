@@ -2,8 +2,8 @@ import Foundation
 import MoEConfig
 import MoEModel
 import MoESweep
-import MoETraining
 import MoETestSupport
+import MoETraining
 import Testing
 
 #if canImport(FoundationXML)

@@ -14,7 +14,8 @@ struct LearningRateSensitivityTests {
 
   func result(_ run: PlannedRun, _ status: RunStatus, loss: Double? = nil) -> RunResult {
     var result = RunResult.crashed(
-      configHash: run.id, seed: run.seed, report: CrashReport(exitCode: 1, signal: nil, stderrTail: ""),
+      configHash: run.id, seed: run.seed,
+      report: CrashReport(exitCode: 1, signal: nil, stderrTail: ""),
       wallSeconds: 0, start: Date())
     result.status = status
     result.crash = nil
@@ -33,7 +34,8 @@ struct LearningRateSensitivityTests {
     let plan = try SweepPlan(SweepDefinition.load(from: Data(Self.sweep.utf8)))
     var results: [String: RunResult] = [:]
     let a: [[(RunStatus, Double?)]] = [
-      [(.completed, 3.0), (.completed, 3.2)], [(.completed, 2.0), (.diverged, nil)], [(.diverged, nil), (.diverged, nil)],
+      [(.completed, 3.0), (.completed, 3.2)], [(.completed, 2.0), (.diverged, nil)],
+      [(.diverged, nil), (.diverged, nil)],
     ]
     for run in plan.runs {
       let point = run.pointIndex, seed = run.seed
@@ -69,7 +71,8 @@ struct LearningRateSensitivityTests {
     let plan = try SweepPlan(SweepDefinition.load(from: Data(sweep.utf8)))
     var results: [String: RunResult] = [:]
     for run in plan.runs {
-      let loss = run.pointIndex < 2 ? 1.5 : [[1.0, 2.0], [2.0, 1.0]][run.seed][run.pointIndex - 2]
+      let loss =
+        run.pointIndex < 2 ? 1.5 : [[1.0, 2.0], [2.0, 1.0]][run.seed][run.pointIndex - 2]
       results[run.id] = result(run, .completed, loss: loss)
     }
     let sensitivity = try #require(LearningRateSensitivity(plan: plan, results: results))

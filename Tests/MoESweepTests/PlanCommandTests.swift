@@ -13,7 +13,8 @@ import Testing
   func stmoeSweep(_ arguments: [String]) throws -> CommandRunner.Outcome {
     try #require(
       FileManager.default.isExecutableFile(atPath: CommandRunner.stmoeSweep.path),
-      "no stmoe-sweep next to the tests at \(CommandRunner.stmoeSweep.path); run `swift build` first")
+      "no stmoe-sweep next to the tests at \(CommandRunner.stmoeSweep.path); run `swift build` first"
+    )
     return try CommandRunner.run(arguments)
   }
 

@@ -9,7 +9,9 @@ import Testing
 struct SlurmJobScriptsTests {
   /// 2 points × `seeds` seeds of a small model (never trained here).
   static func sweep(seeds: Int, points: Int = 2) -> String {
-    let variants = (0..<points).map { #"{"label": "V\#($0)", "set": {"model.initScale": 0.0\#($0 + 1)}}"# }
+    let variants = (0..<points).map {
+      #"{"label": "V\#($0)", "set": {"model.initScale": 0.0\#($0 + 1)}}"#
+    }
     return """
       {"name": "slurm-unit", "base": {"steps": 10, "model": {"vocabSize": 16, "sequenceLength": 8,
         "batchSize": 4, "channels": 16, "headCount": 2, "layerCount": 1, "ffnHidden": 16, "expertCount": 4}},
@@ -20,13 +22,15 @@ struct SlurmJobScriptsTests {
 
   /// A result to mark runs finished (a crash record: the only kind made without training).
   static let crashRecord = RunResult.crashed(
-    configHash: "0", seed: 0, report: CrashReport(exitCode: 1, signal: nil, stderrTail: ""), wallSeconds: 0,
+    configHash: "0", seed: 0, report: CrashReport(exitCode: 1, signal: nil, stderrTail: ""),
+    wallSeconds: 0,
     start: Date(timeIntervalSince1970: 0))
 
   /// A results directory in which the runs with `finished` indices have a result (`crashed`
   /// ones a crash record, the others a completed one).
   func results(_ plan: SweepPlan, finished: [Int], crashed: [Int] = []) throws -> SweepResults {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stmoe-slurm-unit-\(UUID())")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "stmoe-slurm-unit-\(UUID())")
     let results = SweepResults(directory)
     for index in finished + crashed {
       var result = Self.crashRecord
@@ -43,10 +47,12 @@ struct SlurmJobScriptsTests {
   }
 
   func scripts(
-    _ plan: SweepPlan, _ results: SweepResults, options: SlurmJobScripts.Options = .init(), script: URL? = nil
+    _ plan: SweepPlan, _ results: SweepResults, options: SlurmJobScripts.Options = .init(),
+    script: URL? = nil
   ) -> SlurmJobScripts {
     SlurmJobScripts(
-      plan: plan, sweepFile: "/data/sweeps/unit.json", sweepFileContents: Data("{}".utf8), results: results,
+      plan: plan, sweepFile: "/data/sweeps/unit.json", sweepFileContents: Data("{}".utf8),
+      results: results,
       executable: "/opt/stmoe/bin/stmoe-sweep",
       scriptURL: script ?? SlurmJobScripts.defaultScriptURL(results: results), options: options)
   }
@@ -70,7 +76,9 @@ struct SlurmJobScriptsTests {
     #expect(SlurmJobScripts.indices(inList: "0-3,7,9-11%4") == [0, 1, 2, 3, 7, 9, 10, 11])
     #expect(SlurmJobScripts.indices(inList: "") == [])
     #expect(SlurmJobScripts.indices(inList: "6") == [6])
-    for bad in ["3-1", "a", "1,,2", "-1", "1-2-3"] { #expect(SlurmJobScripts.indices(inList: bad) == nil, "\(bad)") }
+    for bad in ["3-1", "a", "1,,2", "-1", "1-2-3"] {
+      #expect(SlurmJobScripts.indices(inList: bad) == nil, "\(bad)")
+    }
     var generator = SystemRandomNumberGenerator()
     for _ in 0..<50 {
       let set = (0..<40).filter { _ in Bool.random(using: &generator) }
@@ -111,9 +119,13 @@ struct SlurmJobScriptsTests {
     let results = try results(plan, finished: [0, 1])
     defer { try? FileManager.default.removeItem(at: results.directory) }
     let jobs = scripts(plan, results)
-    #expect(jobs.pending.isEmpty && jobs.arrays.isEmpty && jobs.summarize == nil && jobs.submitCommands.isEmpty)
+    #expect(
+      jobs.pending.isEmpty && jobs.arrays.isEmpty && jobs.summarize == nil
+        && jobs.submitCommands.isEmpty)
     #expect(try jobs.write().isEmpty)
-    #expect(!FileManager.default.fileExists(atPath: results.directory.appendingPathComponent("slurm").path))
+    #expect(
+      !FileManager.default.fileExists(
+        atPath: results.directory.appendingPathComponent("slurm").path))
   }
 
   // MARK: Array size
@@ -130,14 +142,18 @@ struct SlurmJobScriptsTests {
     #expect(jobs.arrays.map(\.runIndices) == [[0, 2, 3], [4, 6, 7], [8, 9]])
     #expect(jobs.arrays.map(\.arraySpec) == ["0,2-3", "0,2-3", "0-1"])
     #expect(jobs.arrays.allSatisfy { $0.taskIDs.allSatisfy { (0..<4).contains($0) } })
-    #expect(jobs.arrays.map(\.scriptURL.lastPathComponent) == ["array-1.sbatch", "array-2.sbatch", "array-3.sbatch"])
+    #expect(
+      jobs.arrays.map(\.scriptURL.lastPathComponent) == [
+        "array-1.sbatch", "array-2.sbatch", "array-3.sbatch",
+      ])
     #expect(jobs.arrays[1].text.contains(#"--index "$((4 + task))""#))
     #expect(jobs.arrays[2].text.contains(#"--index "$((8 + task))""#))
     let slurm = results.directory.appendingPathComponent("slurm").path
     // No throttle: every array at once, the summary after all of them.
     #expect(
       jobs.submitCommands == [
-        "jid1=$(sbatch --parsable \(slurm)/array-1.sbatch)", "jid2=$(sbatch --parsable \(slurm)/array-2.sbatch)",
+        "jid1=$(sbatch --parsable \(slurm)/array-1.sbatch)",
+        "jid2=$(sbatch --parsable \(slurm)/array-2.sbatch)",
         "jid3=$(sbatch --parsable \(slurm)/array-3.sbatch)",
         "sbatch --dependency=afterany:$jid1:$jid2:$jid3 \(slurm)/array-summarize.sbatch",
       ])
@@ -146,9 +162,11 @@ struct SlurmJobScriptsTests {
     let throttled = scripts(plan, results, options: options)
     #expect(throttled.arrays.map(\.arraySpec) == ["0,2-3%2", "0,2-3%2", "0-1%2"])
     #expect(
-      throttled.submitCommands[1] == "jid2=$(sbatch --parsable --dependency=afterany:$jid1 \(slurm)/array-2.sbatch)")
+      throttled.submitCommands[1]
+        == "jid2=$(sbatch --parsable --dependency=afterany:$jid1 \(slurm)/array-2.sbatch)")
     #expect(
-      throttled.submitCommands[3] == "sbatch --dependency=afterany:$jid1:$jid2:$jid3 \(slurm)/array-summarize.sbatch")
+      throttled.submitCommands[3]
+        == "sbatch --dependency=afterany:$jid1:$jid2:$jid3 \(slurm)/array-summarize.sbatch")
   }
 
   @Test func blocksWithoutPendingRunsGetNoArray() throws {
@@ -173,8 +191,10 @@ struct SlurmJobScriptsTests {
     let results = SweepResults(URL(fileURLWithPath: "relative/out"))
     let cwd = FileManager.default.currentDirectoryPath
     let jobs = SlurmJobScripts(
-      plan: plan, sweepFile: "sweeps/unit.json", sweepFileContents: Data("{}\n".utf8), results: results,
-      executable: "bin/../bin/stmoe-sweep", scriptURL: URL(fileURLWithPath: "jobs/a.sbatch"), options: .init())
+      plan: plan, sweepFile: "sweeps/unit.json", sweepFileContents: Data("{}\n".utf8),
+      results: results,
+      executable: "bin/../bin/stmoe-sweep", scriptURL: URL(fileURLWithPath: "jobs/a.sbatch"),
+      options: .init())
     let text = try #require(jobs.arrays.first?.text)
     let out = "\(cwd)/relative/out"
     #expect(text.hasPrefix("#!/bin/bash\n"))
@@ -185,7 +205,9 @@ struct SlurmJobScriptsTests {
       ])
     #expect(text.contains("\nexport OPENBLAS_NUM_THREADS=1\n"))
     #expect(text.contains("\nsweep=\(cwd)/sweeps/unit.json\n"))
-    #expect(text.contains(#"\#nexec \#(cwd)/bin/stmoe-sweep run "$sweep" --out \#(out) --index "$task" --jobs 1\#n"#))
+    #expect(
+      text.contains(
+        #"\#nexec \#(cwd)/bin/stmoe-sweep run "$sweep" --out \#(out) --index "$task" --jobs 1\#n"#))
     #expect(text.contains("!= '\(SlurmJobScripts.posixChecksum(Data("{}\n".utf8)))' ]"))
     #expect(jobs.arrays[0].scriptURL.path == "\(cwd)/jobs/a.sbatch")
     #expect(jobs.summarize?.url.path == "\(cwd)/jobs/a-summarize.sbatch")
@@ -212,7 +234,9 @@ struct SlurmJobScriptsTests {
       #expect(array.contains(line), "\(line)")
     }
     let summarize = sbatchLines(try #require(jobs.summarize).text)
-    for line in ["--partition=cpu", "--time=01:30:00", "--mem=2G", "--cpus-per-task=1", "--ntasks=1"] {
+    for line in [
+      "--partition=cpu", "--time=01:30:00", "--mem=2G", "--cpus-per-task=1", "--ntasks=1",
+    ] {
       #expect(summarize.contains(line), "\(line)")
     }
   }
@@ -239,13 +263,16 @@ struct SlurmJobScriptsTests {
     // Both scripts show the recipe.
     for text in [jobs.arrays[0].text, summarize.text] {
       #expect(text.contains("#   jid=$(sbatch --parsable \(dir)/slurm/array.sbatch)\n"))
-      #expect(text.contains("#   sbatch --dependency=afterany:$jid \(dir)/slurm/array-summarize.sbatch\n"))
+      #expect(
+        text.contains("#   sbatch --dependency=afterany:$jid \(dir)/slurm/array-summarize.sbatch\n")
+      )
     }
     // Writing creates the log directory (Slurm does not) and executable scripts.
     let written = try jobs.write()
     #expect(written.map(\.lastPathComponent) == ["array.sbatch", "array-summarize.sbatch"])
     #expect(FileManager.default.fileExists(atPath: jobs.logDirectory.path))
-    let mode = try FileManager.default.attributesOfItem(atPath: written[0].path)[.posixPermissions] as? Int
+    let mode =
+      try FileManager.default.attributesOfItem(atPath: written[0].path)[.posixPermissions] as? Int
     #expect(mode == 0o755)
     #expect(try String(contentsOf: written[0], encoding: .utf8) == jobs.arrays[0].text)
   }
@@ -257,7 +284,9 @@ struct SlurmJobScriptsTests {
     let text = jobs.arrays[0].text
     #expect(sbatchLines(text).contains(#"--output="/tmp/it's a \"dir\"/slurm/logs/%A_%a.out""#))
     #expect(text.contains(#"--out '/tmp/it'\''s a "dir"' --index"#))
-    #expect(jobs.submitCommands[0] == #"jid=$(sbatch --parsable '/tmp/it'\''s a "dir"/slurm/array.sbatch')"#)
+    #expect(
+      jobs.submitCommands[0]
+        == #"jid=$(sbatch --parsable '/tmp/it'\''s a "dir"/slurm/array.sbatch')"#)
     #expect(Shell.quoted("") == "''")
     #expect(Shell.quoted("/a/b-c_d.json") == "/a/b-c_d.json")
     #expect(Shell.quoted("$HOME") == "'$HOME'")
@@ -280,9 +309,12 @@ struct SlurmJobScriptsTests {
       try process.run()
       input.fileHandleForWriting.write(data)
       try input.fileHandleForWriting.close()
-      let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      let printed = String(
+        decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
       process.waitUntilExit()
-      #expect(printed.trimmingCharacters(in: .whitespacesAndNewlines) == SlurmJobScripts.posixChecksum(data))
+      #expect(
+        printed.trimmingCharacters(in: .whitespacesAndNewlines)
+          == SlurmJobScripts.posixChecksum(data))
     }
     #expect(SlurmJobScripts.posixChecksum(Data()) == "4294967295 0")
   }

@@ -33,16 +33,23 @@ struct SlurmScriptRunTests {
 
   /// A workspace whose path has a space, so the scripts' quoting is exercised too.
   func makeWorkspace() throws -> URL {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stmoe slurm-\(UUID())")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "stmoe slurm-\(UUID())")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    try Self.sweep.write(to: directory.appendingPathComponent("sweep.json"), atomically: true, encoding: .utf8)
+    try Self.sweep.write(
+      to: directory.appendingPathComponent("sweep.json"), atomically: true, encoding: .utf8)
     return directory
   }
 
-  func run(_ executable: String, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws
+  func run(
+    _ executable: String, _ arguments: [String], in directory: URL,
+    environment: [String: String] = [:]
+  ) throws
     -> Outcome
   {
-    try CommandRunner.run(arguments, executable: URL(fileURLWithPath: executable), in: directory, environment: environment)
+    try CommandRunner.run(
+      arguments, executable: URL(fileURLWithPath: executable), in: directory,
+      environment: environment)
   }
 
   func stmoe(_ arguments: [String], in directory: URL) throws -> Outcome {
@@ -65,29 +72,40 @@ struct SlurmScriptRunTests {
     // Run 1 is finished before the script is written: the array leaves it out.
     let first = try stmoe(["run", "sweep.json", "--out", "out", "--index", "1"], in: directory)
     #expect(first.status == 0, "\(first.stderr)")
-    let generated = try stmoe(["slurm", "sweep.json", "--out", "out", "--parallel", "2"], in: directory)
+    let generated = try stmoe(
+      ["slurm", "sweep.json", "--out", "out", "--parallel", "2"], in: directory)
     #expect(generated.status == 0, "\(generated.stderr)")
     #expect(generated.stdout.contains("4 runs, 1 finished, 3 to run in one array: --array=0,2-3%2"))
     let slurm = directory.appendingPathComponent("out/slurm")
     let script = slurm.appendingPathComponent("array.sbatch")
-    #expect(generated.stdout.contains("jid=$(sbatch --parsable '\(script.path)')"), "\(generated.stdout)")
-    #expect(generated.stdout.contains("sbatch --dependency=afterany:$jid '\(slurm.path)/array-summarize.sbatch'"))
+    #expect(
+      generated.stdout.contains("jid=$(sbatch --parsable '\(script.path)')"), "\(generated.stdout)")
+    #expect(
+      generated.stdout.contains(
+        "sbatch --dependency=afterany:$jid '\(slurm.path)/array-summarize.sbatch'"))
     let text = try String(contentsOf: script, encoding: .utf8)
-    let arrayLine = try #require(text.split(separator: "\n").first { $0.hasPrefix("#SBATCH --array=") })
-    let taskIDs = try #require(SlurmJobScripts.indices(inList: String(arrayLine.dropFirst("#SBATCH --array=".count))))
+    let arrayLine = try #require(
+      text.split(separator: "\n").first { $0.hasPrefix("#SBATCH --array=") })
+    let taskIDs = try #require(
+      SlurmJobScripts.indices(inList: String(arrayLine.dropFirst("#SBATCH --array=".count))))
     #expect(taskIDs == [0, 2, 3])
     #expect(FileManager.default.fileExists(atPath: slurm.appendingPathComponent("logs").path))
 
     for task in taskIDs {
-      let outcome = try run("/bin/bash", [script.path], in: directory, environment: ["SLURM_ARRAY_TASK_ID": "\(task)"])
+      let outcome = try run(
+        "/bin/bash", [script.path], in: directory, environment: ["SLURM_ARRAY_TASK_ID": "\(task)"])
       #expect(outcome.status == 0, "task \(task): \(outcome.stderr)")
-      #expect(outcome.stdout.contains("1 runs: 0 reused, 1 computed"), "task \(task): \(outcome.stdout)")
+      #expect(
+        outcome.stdout.contains("1 runs: 0 reused, 1 computed"), "task \(task): \(outcome.stdout)")
     }
-    let summarize = try run("/bin/bash", [slurm.appendingPathComponent("array-summarize.sbatch").path], in: directory)
+    let summarize = try run(
+      "/bin/bash", [slurm.appendingPathComponent("array-summarize.sbatch").path], in: directory)
     #expect(summarize.status == 0, "\(summarize.stderr)")
 
     let direct = try stmoe(["run", "sweep.json", "--out", "direct", "--jobs", "1"], in: directory)
-    #expect(direct.status == 0 && direct.stdout.contains("4 runs: 0 reused, 4 computed"), "\(direct.stdout)")
+    #expect(
+      direct.status == 0 && direct.stdout.contains("4 runs: 0 reused, 4 computed"),
+      "\(direct.stdout)")
     for table in ["runs.csv", "summary.csv"] {
       let viaScripts = try timelessCSV(directory.appendingPathComponent("out/\(table)"))
       let viaRun = try timelessCSV(directory.appendingPathComponent("direct/\(table)"))
@@ -96,7 +114,8 @@ struct SlurmScriptRunTests {
     }
 
     // Now every run is finished: nothing to submit, no script written, exit 0.
-    let again = try stmoe(["slurm", "sweep.json", "--out", "out", "--script", "again/array.sbatch"], in: directory)
+    let again = try stmoe(
+      ["slurm", "sweep.json", "--out", "out", "--script", "again/array.sbatch"], in: directory)
     #expect(again.status == 0)
     #expect(again.stdout.contains("all 4 runs are finished; nothing to submit"), "\(again.stdout)")
     #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("again").path))
@@ -111,13 +130,18 @@ struct SlurmScriptRunTests {
     try (Self.sweep.replacingOccurrences(of: "\"count\": 2", with: "\"count\": 3"))
       .write(to: file, atomically: true, encoding: .utf8)
     let script = directory.appendingPathComponent("out/slurm/array.sbatch").path
-    let outcome = try run("/bin/bash", [script], in: directory, environment: ["SLURM_ARRAY_TASK_ID": "0"])
+    let outcome = try run(
+      "/bin/bash", [script], in: directory, environment: ["SLURM_ARRAY_TASK_ID": "0"])
     #expect(outcome.status == 3)
     #expect(outcome.stderr.contains("changed since this script was written"), "\(outcome.stderr)")
-    #expect(outcome.stderr.contains("slurm \(file.path.contains(" ") ? "'\(file.path)'" : file.path) --out"))
-    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/runs").path))
+    #expect(
+      outcome.stderr.contains(
+        "slurm \(file.path.contains(" ") ? "'\(file.path)'" : file.path) --out"))
+    #expect(
+      !FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/runs").path))
     // Without SLURM_ARRAY_TASK_ID the script says how to run it.
-    let bare = try run("/bin/bash", [script], in: directory, environment: ["SLURM_ARRAY_TASK_ID": ""])
+    let bare = try run(
+      "/bin/bash", [script], in: directory, environment: ["SLURM_ARRAY_TASK_ID": ""])
     #expect(bare.status != 0 && bare.stderr.contains("submit this script with sbatch"))
   }
 
@@ -129,7 +153,10 @@ struct SlurmScriptRunTests {
     (["--time", "1h"], "--time must be a Slurm time limit"),
     (["--mem", "lots"], "--mem must be a size"),
     (["--partition", "a b"], "--partition must be a partition name"),
-    (["--binary", "/nonexistent/stmoe-sweep"], "--binary /nonexistent/stmoe-sweep is not an executable file"),
+    (
+      ["--binary", "/nonexistent/stmoe-sweep"],
+      "--binary /nonexistent/stmoe-sweep is not an executable file"
+    ),
   ])
   func badOptionsAreRefused(arguments: [String], message: String) throws {
     let directory = try makeWorkspace()
@@ -155,11 +182,16 @@ struct SlurmScriptRunTests {
     try FileManager.default.createDirectory(
       at: directory.appendingPathComponent("other"), withIntermediateDirectories: true)
     try Self.sweep.replacingOccurrences(of: "slurm-e2e", with: "another")
-      .write(to: directory.appendingPathComponent("other/sweep.json"), atomically: true, encoding: .utf8)
+      .write(
+        to: directory.appendingPathComponent("other/sweep.json"), atomically: true, encoding: .utf8)
     let other = try stmoe(["slurm", "sweep.json", "--out", "other"], in: directory)
-    #expect(other.status != 0 && other.stderr.contains("holds results of sweep \"another\""), "\(other.stderr)")
+    #expect(
+      other.status != 0 && other.stderr.contains("holds results of sweep \"another\""),
+      "\(other.stderr)")
     for path in ["out", "other/slurm"] {
-      #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent(path).path), "\(path)")
+      #expect(
+        !FileManager.default.fileExists(atPath: directory.appendingPathComponent(path).path),
+        "\(path)")
     }
   }
 }

@@ -41,9 +41,11 @@ struct SweepRunEndToEndTests {
     """
 
   func makeWorkspace() throws -> URL {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stmoe-e2e-\(UUID())")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "stmoe-e2e-\(UUID())")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    try Self.sweep.write(to: directory.appendingPathComponent("e2e.json"), atomically: true, encoding: .utf8)
+    try Self.sweep.write(
+      to: directory.appendingPathComponent("e2e.json"), atomically: true, encoding: .utf8)
     let launcher = directory.appendingPathComponent("launcher.sh")
     try Self.launcher.write(to: launcher, atomically: true, encoding: .utf8)
     try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: launcher.path)
@@ -85,25 +87,33 @@ struct SweepRunEndToEndTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     let first = try run(sweepArguments(out: "out"), in: directory)
     #expect(first.status == 0, "\(first.stdout)")
-    #expect(first.stdout.contains("e2e: 6 runs: 0 reused, 6 computed; 2 completed, 2 diverged, 2 crashed"))
+    #expect(
+      first.stdout.contains("e2e: 6 runs: 0 reused, 6 computed; 2 completed, 2 diverged, 2 crashed")
+    )
     let out = directory.appendingPathComponent("out")
     let runs = try timelessCSV(out.appendingPathComponent("runs.csv"))
     let header = runs[0]
     let label = header.firstIndex(of: "label")!, status = header.firstIndex(of: "status")!
-    let quality = header.firstIndex(of: "quality")!, reason = header.firstIndex(of: "divergenceReason")!
+    let quality = header.firstIndex(of: "quality")!,
+      reason = header.firstIndex(of: "divergenceReason")!
     for row in runs.dropFirst() {
       switch row[label] {
       case "Baseline": #expect(row[status] == "completed" && !row[quality].isEmpty)
-      case "Absurd LR": #expect(row[status] == "diverged" && row[quality].isEmpty && !row[reason].isEmpty)
+      case "Absurd LR":
+        #expect(row[status] == "diverged" && row[quality].isEmpty && !row[reason].isEmpty)
       default: #expect(row[status] == "crashed" && row[quality].isEmpty)
       }
     }
     // The crash record keeps the tail of the worker's stderr.
-    let crashed = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("runs").path)
-      .map { out.appendingPathComponent("runs/\($0)/result.json") }
-      .map { try String(contentsOf: $0, encoding: .utf8) }
-      .filter { $0.contains("\"crashed\"") }
-    #expect(crashed.count == 2 && crashed.allSatisfy { $0.contains("simulated crash") && $0.contains("\"signal\" : 11") })
+    let crashed = try FileManager.default.contentsOfDirectory(
+      atPath: out.appendingPathComponent("runs").path
+    )
+    .map { out.appendingPathComponent("runs/\($0)/result.json") }
+    .map { try String(contentsOf: $0, encoding: .utf8) }
+    .filter { $0.contains("\"crashed\"") }
+    #expect(
+      crashed.count == 2
+        && crashed.allSatisfy { $0.contains("simulated crash") && $0.contains("\"signal\" : 11") })
     let summary = try String(contentsOf: out.appendingPathComponent("summary.csv"), encoding: .utf8)
     #expect(summary.contains("Absurd LR,false,2,0,2,0,0,0/2,1.0,"))
     #expect(!summary.lowercased().contains("nan"))
@@ -125,9 +135,12 @@ struct SweepRunEndToEndTests {
     let directory = try makeWorkspace()
     defer { try? FileManager.default.removeItem(at: directory) }
     // Crashing runs are indices 4 and 5; with one worker, run 4 crashes and run 5 never starts.
-    let outcome = try run(sweepArguments(out: "out", jobs: 1) + ["--max-failures", "1"], in: directory)
+    let outcome = try run(
+      sweepArguments(out: "out", jobs: 1) + ["--max-failures", "1"], in: directory)
     #expect(outcome.status != 0)
-    #expect(outcome.stdout.contains("5 computed; 2 completed, 2 diverged, 1 crashed"), "\(outcome.stdout)")
+    #expect(
+      outcome.stdout.contains("5 computed; 2 completed, 2 diverged, 1 crashed"), "\(outcome.stdout)"
+    )
     #expect(outcome.stdout.contains("Stopped after 1 crashed runs (--max-failures)"))
   }
 
@@ -141,7 +154,10 @@ struct SweepRunEndToEndTests {
     let deadline = Date().addingTimeInterval(120)
     func finished() -> Int {
       let entries = (try? FileManager.default.contentsOfDirectory(atPath: store.path)) ?? []
-      return entries.filter { FileManager.default.fileExists(atPath: store.appendingPathComponent("\($0)/result.json").path) }.count
+      return entries.filter {
+        FileManager.default.fileExists(
+          atPath: store.appendingPathComponent("\($0)/result.json").path)
+      }.count
     }
     while finished() < 2 && Date() < deadline && process.isRunning { usleep(20_000) }
     kill(process.processIdentifier, SIGKILL)
@@ -150,7 +166,8 @@ struct SweepRunEndToEndTests {
     #expect(done >= 2 && done < 6, "killed after \(done) runs")
     let resumed = try run(sweepArguments(out: "killed"), in: directory)
     #expect(resumed.status == 0)
-    #expect(resumed.stdout.contains("6 runs: \(done) reused, \(6 - done) computed"), "\(resumed.stdout)")
+    #expect(
+      resumed.stdout.contains("6 runs: \(done) reused, \(6 - done) computed"), "\(resumed.stdout)")
     for table in ["runs.csv", "summary.csv"] {
       let whole = try timelessCSV(directory.appendingPathComponent("whole/\(table)"))
       let killed = try timelessCSV(directory.appendingPathComponent("killed/\(table)"))
@@ -170,6 +187,7 @@ struct SweepRunEndToEndTests {
     #expect(refused.status != 0)
     #expect(message.contains("Another sweep is writing"), "\(message)")
     #expect(message.contains("(pid \(getpid()))"))
-    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/runs").path))
+    #expect(
+      !FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/runs").path))
   }
 }

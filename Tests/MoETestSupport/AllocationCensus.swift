@@ -4,7 +4,7 @@ import MoEKernels
 /// (private ones included) with `Mirror`, each class instance once: the reference the memory
 /// estimates are tested against.
 public struct AllocationCensus {
-  /// Bytes of every `Arena` and `IntArena` reached (4·max(count, 1) each: what their
+  /// Bytes of every `FloatBuffer` and `Int32Buffer` reached (4·max(count, 1) each: what their
   /// initialisers allocate), plus what `extra` reports for other buffer types.
   public private(set) var bufferBytes: Double = 0
   /// Bytes of the stored Swift arrays of numbers reached ([Float], [Double], [Int32], [Int]):
@@ -25,12 +25,12 @@ public struct AllocationCensus {
     if mirror.displayStyle == .class {
       guard visited.insert(ObjectIdentifier(value as AnyObject)).inserted else { return }
     }
-    if let arena = value as? Arena {
-      bufferBytes += 4 * Double(max(arena.count, 1))
+    if let buffer = value as? FloatBuffer {
+      bufferBytes += 4 * Double(max(buffer.count, 1))
       return
     }
-    if let arena = value as? IntArena {
-      bufferBytes += 4 * Double(max(arena.count, 1))
+    if let buffer = value as? Int32Buffer {
+      bufferBytes += 4 * Double(max(buffer.count, 1))
       return
     }
     if let bytes = extra(value) {

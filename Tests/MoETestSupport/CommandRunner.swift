@@ -37,7 +37,9 @@ public enum CommandRunner {
     // (LD_DEBUG output, say) would otherwise block forever.
     let stderrBox = DataBox()
     let group = DispatchGroup()
-    DispatchQueue.global().async(group: group) { stderrBox.data = err.fileHandleForReading.readDataToEndOfFile() }
+    DispatchQueue.global().async(group: group) {
+      stderrBox.data = err.fileHandleForReading.readDataToEndOfFile()
+    }
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     group.wait()
     let stderr = stderrBox.data

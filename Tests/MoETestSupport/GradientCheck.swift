@@ -86,7 +86,8 @@ public struct GradientCheck {
   /// random spread, so both the dominant and the typical entries are exercised.
   public static func sampleIndices(analytic: [Float], count: Int, seed: UInt64) -> [Int] {
     if analytic.count <= count { return Array(analytic.indices) }
-    var chosen = Set(analytic.indices.sorted { abs(analytic[$0]) > abs(analytic[$1]) }.prefix(count / 2))
+    var chosen = Set(
+      analytic.indices.sorted { abs(analytic[$0]) > abs(analytic[$1]) }.prefix(count / 2))
     var random = RandomStream(seed: seed)
     while chosen.count < count { chosen.insert(random.index(below: analytic.count)) }
     return chosen.sorted()

@@ -17,20 +17,20 @@ final class AttentionSublayer {
   let layer: Int
   let rows: Int
   // Saved by forward.
-  let normed: Arena, rstd: Arena
-  let q: Arena, k: Arena, v: Arena
+  let normed: FloatBuffer, rstd: FloatBuffer
+  let q: FloatBuffer, k: FloatBuffer, v: FloatBuffer
   /// qkNorm only: per-head normalised q and k (N, C) and their rstd (N·NH).
-  let qNormed: Arena, kNormed: Arena, qRstd: Arena, kRstd: Arena
-  let logits: Arena, probs: Arena, lse: Arena
-  let heads: Arena, projected: Arena
+  let qNormed: FloatBuffer, kNormed: FloatBuffer, qRstd: FloatBuffer, kRstd: FloatBuffer
+  let logits: FloatBuffer, probs: FloatBuffer, lse: FloatBuffer
+  let heads: FloatBuffer, projected: FloatBuffer
   /// Dropout only: the multipliers and the dropped output (N, C).
-  let dropoutMask: Arena, dropped: Arena
+  let dropoutMask: FloatBuffer, dropped: FloatBuffer
   // Used by backward.
-  let dHeads: Arena, dq: Arena, dk: Arena, dv: Arena
+  let dHeads: FloatBuffer, dq: FloatBuffer, dk: FloatBuffer, dv: FloatBuffer
   /// qkNorm only: gradients of the normalised q and k.
-  let dqNormed: Arena, dkNormed: Arena
+  let dqNormed: FloatBuffer, dkNormed: FloatBuffer
   /// One (T, T) score gradient at a time.
-  let scoreGradient: Arena
+  let scoreGradient: FloatBuffer
   let scratch: SublayerGradientScratch
 
   /// Statistics of the last forward pass.
@@ -49,38 +49,38 @@ final class AttentionSublayer {
       config.batchSize * config.headCount * config.sequenceLength * config.sequenceLength
     let dropout = config.dropoutRate > 0
     let qkNorm = config.qkNorm
-    normed = Arena(count: nc)
-    rstd = Arena(count: n)
-    q = Arena(count: nc)
-    k = Arena(count: nc)
-    v = Arena(count: nc)
-    qNormed = Arena(count: qkNorm ? nc : 0)
-    kNormed = Arena(count: qkNorm ? nc : 0)
-    qRstd = Arena(count: qkNorm ? n * config.headCount : 0)
-    kRstd = Arena(count: qkNorm ? n * config.headCount : 0)
-    logits = Arena(count: squares)
-    probs = Arena(count: squares)
-    lse = Arena(count: config.batchSize * config.headCount * config.sequenceLength)
-    heads = Arena(count: nc)
-    projected = Arena(count: nc)
-    dropoutMask = Arena(count: dropout ? nc : 0)
-    dropped = Arena(count: dropout ? nc : 0)
-    dHeads = Arena(count: nc)
-    dq = Arena(count: nc)
-    dk = Arena(count: nc)
-    dv = Arena(count: nc)
-    dqNormed = Arena(count: qkNorm ? nc : 0)
-    dkNormed = Arena(count: qkNorm ? nc : 0)
-    scoreGradient = Arena(count: config.sequenceLength * config.sequenceLength)
+    normed = FloatBuffer(count: nc)
+    rstd = FloatBuffer(count: n)
+    q = FloatBuffer(count: nc)
+    k = FloatBuffer(count: nc)
+    v = FloatBuffer(count: nc)
+    qNormed = FloatBuffer(count: qkNorm ? nc : 0)
+    kNormed = FloatBuffer(count: qkNorm ? nc : 0)
+    qRstd = FloatBuffer(count: qkNorm ? n * config.headCount : 0)
+    kRstd = FloatBuffer(count: qkNorm ? n * config.headCount : 0)
+    logits = FloatBuffer(count: squares)
+    probs = FloatBuffer(count: squares)
+    lse = FloatBuffer(count: config.batchSize * config.headCount * config.sequenceLength)
+    heads = FloatBuffer(count: nc)
+    projected = FloatBuffer(count: nc)
+    dropoutMask = FloatBuffer(count: dropout ? nc : 0)
+    dropped = FloatBuffer(count: dropout ? nc : 0)
+    dHeads = FloatBuffer(count: nc)
+    dq = FloatBuffer(count: nc)
+    dk = FloatBuffer(count: nc)
+    dv = FloatBuffer(count: nc)
+    dqNormed = FloatBuffer(count: qkNorm ? nc : 0)
+    dkNormed = FloatBuffer(count: qkNorm ? nc : 0)
+    scoreGradient = FloatBuffer(count: config.sequenceLength * config.sequenceLength)
   }
 
   /// The queries and keys the attention scores are computed from: q and k, or with `qkNorm`
   /// their per-head normalised copies.
-  var scoreQueries: Arena { config.qkNorm ? qNormed : q }
-  var scoreKeys: Arena { config.qkNorm ? kNormed : k }
+  var scoreQueries: FloatBuffer { config.qkNorm ? qNormed : q }
+  var scoreKeys: FloatBuffer { config.qkNorm ? kNormed : k }
   /// Where backward writes the gradients of ``scoreQueries`` and ``scoreKeys``.
-  private var dScoreQueries: Arena { config.qkNorm ? dqNormed : dq }
-  private var dScoreKeys: Arena { config.qkNorm ? dkNormed : dk }
+  private var dScoreQueries: FloatBuffer { config.qkNorm ? dqNormed : dq }
+  private var dScoreKeys: FloatBuffer { config.qkNorm ? dkNormed : dk }
 
   /// The branch (N, C) of the last forward pass.
   var output: UnsafePointer<Float> { UnsafePointer(dropoutActive ? dropped.base : projected.base) }

@@ -20,11 +20,13 @@ final class FeedForward {
   let kind: FeedForwardKind
   let channels: Int, hidden: Int, maxRows: Int
   let hasBias: Bool, hasDropout: Bool
-  let gate: Arena, up: Arena, activated: Arena, biased: Arena, mask: Arena, dropped: Arena
+  let gate: FloatBuffer, up: FloatBuffer, activated: FloatBuffer, biased: FloatBuffer,
+    mask: FloatBuffer, dropped: FloatBuffer
   /// GEGLU only: GELU's tanh term of every gate value, saved for the backward pass.
-  let geluTanh: Arena
-  let out: Arena
-  let dHidden: Arena, dBeforeDropout: Arena, dActivated: Arena, dGate: Arena, dUp: Arena
+  let geluTanh: FloatBuffer
+  let out: FloatBuffer
+  let dHidden: FloatBuffer, dBeforeDropout: FloatBuffer, dActivated: FloatBuffer,
+    dGate: FloatBuffer, dUp: FloatBuffer
 
   init(kind: FeedForwardKind, channels: Int, hidden: Int, maxRows: Int, bias: Bool, dropout: Bool) {
     self.kind = kind
@@ -34,19 +36,19 @@ final class FeedForward {
     hasBias = bias
     hasDropout = dropout
     let wide = maxRows * hidden
-    gate = Arena(count: kind == .geglu ? wide : 0)
-    geluTanh = Arena(count: kind == .geglu ? wide : 0)
-    up = Arena(count: wide)
-    activated = Arena(count: wide)
-    biased = Arena(count: bias ? wide : 0)
-    mask = Arena(count: dropout ? wide : 0)
-    dropped = Arena(count: dropout ? wide : 0)
-    out = Arena(count: maxRows * channels)
-    dHidden = Arena(count: wide)
-    dBeforeDropout = Arena(count: dropout ? wide : 0)
-    dActivated = Arena(count: bias ? wide : 0)
-    dGate = Arena(count: kind == .geglu ? wide : 0)
-    dUp = Arena(count: wide)
+    gate = FloatBuffer(count: kind == .geglu ? wide : 0)
+    geluTanh = FloatBuffer(count: kind == .geglu ? wide : 0)
+    up = FloatBuffer(count: wide)
+    activated = FloatBuffer(count: wide)
+    biased = FloatBuffer(count: bias ? wide : 0)
+    mask = FloatBuffer(count: dropout ? wide : 0)
+    dropped = FloatBuffer(count: dropout ? wide : 0)
+    out = FloatBuffer(count: maxRows * channels)
+    dHidden = FloatBuffer(count: wide)
+    dBeforeDropout = FloatBuffer(count: dropout ? wide : 0)
+    dActivated = FloatBuffer(count: bias ? wide : 0)
+    dGate = FloatBuffer(count: kind == .geglu ? wide : 0)
+    dUp = FloatBuffer(count: wide)
   }
 
   /// The input of the down projection for rows starting at `offset`.
@@ -66,10 +68,12 @@ final class FeedForward {
     StepProfile.enter(.forward)  // an expert's FFN is model compute, not routing
     defer { StepProfile.leave() }
     let c = channels, f = hidden, at = offset * f, count = r * f
-    Linear.forward(out: up.base + at, inp: inp, weight: w.up, rows: r, inFeatures: c, outFeatures: f)
+    Linear.forward(
+      out: up.base + at, inp: inp, weight: w.up, rows: r, inFeatures: c, outFeatures: f)
     switch kind {
     case .geglu:
-      Linear.forward(out: gate.base + at, inp: inp, weight: w.gate!, rows: r, inFeatures: c, outFeatures: f)
+      Linear.forward(
+        out: gate.base + at, inp: inp, weight: w.gate!, rows: r, inFeatures: c, outFeatures: f)
       if round {  // rounds gate and up in place, and the product as it is written
         Activation.gegluForwardRoundingToBFloat16(
           out: activated.base + at, tanh: geluTanh.base + at, gate: gate.base + at,
@@ -96,11 +100,14 @@ final class FeedForward {
     }
     if dropoutRate > 0 {
       precondition(hasDropout, "feed-forward built without dropout buffers")
-      Dropout.forward(out: dropped.base + at, mask: mask.base + at, inp: h, count: count, rate: dropoutRate, random: &random)
+      Dropout.forward(
+        out: dropped.base + at, mask: mask.base + at, inp: h, count: count, rate: dropoutRate,
+        random: &random)
       if round { BFloat16.roundInPlace(dropped.base + at, count: count) }
       h = dropped.base + at
     }
-    Linear.forward(out: out.base + offset * c, inp: h, weight: w.down, rows: r, inFeatures: f, outFeatures: c)
+    Linear.forward(
+      out: out.base + offset * c, inp: h, weight: w.down, rows: r, inFeatures: f, outFeatures: c)
     if round { BFloat16.roundInPlace(out.base + offset * c, count: r * c) }
   }
 
@@ -117,7 +124,8 @@ final class FeedForward {
     let c = channels, f = hidden, at = offset * f, count = r * f
     var dh = dHidden.base + at
     Linear.backward(
-      dinp: dh, dweight: dw.down, dout: dout, inp: hiddenOutput(offset, dropoutActive: dropoutActive),
+      dinp: dh, dweight: dw.down, dout: dout,
+      inp: hiddenOutput(offset, dropoutActive: dropoutActive),
       weight: w.down, rows: r, inFeatures: f, outFeatures: c, accumulateInputGradient: false)
     // GEGLU's backward rounds its incoming gradient as it reads it; the other paths read dh.
     if round && (kind != .geglu || dropoutActive || hasBias) {
@@ -134,7 +142,8 @@ final class FeedForward {
       let next = dActivated.base + at
       next.update(repeating: 0, count: count)
       ChannelScale.backward(
-        dinp: next, dscale: dbias, dout: dh, inp: activated.base + at, scale: bias, rows: r, channels: f)
+        dinp: next, dscale: dbias, dout: dh, inp: activated.base + at, scale: bias, rows: r,
+        channels: f)
       if round { BFloat16.roundInPlace(next, count: count) }
       dh = next
     }
@@ -145,7 +154,9 @@ final class FeedForward {
       Activation.gegluBackward(
         dgate: dg, dlinear: du, dout: dh, gate: gate.base + at, linear: up.base + at,
         tanh: geluTanh.base + at, count: count, accumulate: false, roundToBFloat16: round)
-      Linear.backward(dinp: dinp, dweight: dw.gate!, dout: dg, inp: inp, weight: w.gate!, rows: r, inFeatures: c, outFeatures: f)
+      Linear.backward(
+        dinp: dinp, dweight: dw.gate!, dout: dg, inp: inp, weight: w.gate!, rows: r, inFeatures: c,
+        outFeatures: f)
     case .relu:
       du.update(repeating: 0, count: count)
       Activation.reluBackward(dinp: du, dout: dh, inp: up.base + at, count: count)
@@ -154,6 +165,8 @@ final class FeedForward {
       Activation.geluBackward(dinp: du, dout: dh, inp: up.base + at, count: count)
       if round { BFloat16.roundInPlace(du, count: count) }
     }
-    Linear.backward(dinp: dinp, dweight: dw.up, dout: du, inp: inp, weight: w.up, rows: r, inFeatures: c, outFeatures: f)
+    Linear.backward(
+      dinp: dinp, dweight: dw.up, dout: du, inp: inp, weight: w.up, rows: r, inFeatures: c,
+      outFeatures: f)
   }
 }

@@ -15,10 +15,10 @@ final class FeedForwardSublayer {
   let layer: Int
   let rows: Int
   // Saved by forward.
-  let normed: Arena, rstd: Arena
+  let normed: FloatBuffer, rstd: FloatBuffer
   let network: FeedForwardNetwork
   /// Dropout only: the multipliers and the dropped output (N, C).
-  let dropoutMask: Arena, dropped: Arena
+  let dropoutMask: FloatBuffer, dropped: FloatBuffer
   let scratch: SublayerGradientScratch
 
   /// Routing statistics of the last forward pass (nil for a dense FFN).
@@ -34,12 +34,12 @@ final class FeedForwardSublayer {
     let nc = n * config.channels
     rows = n
     let dropout = config.dropoutRate > 0
-    normed = Arena(count: nc)
-    rstd = Arena(count: n)
+    normed = FloatBuffer(count: nc)
+    rstd = FloatBuffer(count: n)
     network = FeedForwardNetwork(
       config: config, layer: layer, feedForwardIndex: feedForwardIndex, rows: n)
-    dropoutMask = Arena(count: dropout ? nc : 0)
-    dropped = Arena(count: dropout ? nc : 0)
+    dropoutMask = FloatBuffer(count: dropout ? nc : 0)
+    dropped = FloatBuffer(count: dropout ? nc : 0)
   }
 
   /// The branch (N, C) of the last forward pass.

@@ -12,8 +12,8 @@ final class MoELayer {
   let flipProbe: RoundoffFlipProbe?
   let expertFeedForward: FeedForward
   let strategy: any RoutingStrategy
-  let gathered: Arena, dGathered: Arena, dExpertOut: Arena
-  let out: Arena
+  let gathered: FloatBuffer, dGathered: FloatBuffer, dExpertOut: FloatBuffer
+  let out: FloatBuffer
   private(set) var plan: RoutingPlan?
   private var dGate: [Float]
 
@@ -42,7 +42,8 @@ final class MoELayer {
       rows: rows, channels: config.channels, experts: config.expertCount, groupSize: groupSize,
       jitter: config.routerJitter > 0)
     let routerRounds = config.precision.roundsToBFloat16 && !config.precision.routerInFloat32
-    flipProbe = routerRounds
+    flipProbe =
+      routerRounds
       ? RoundoffFlipProbe(rows: rows, channels: config.channels, experts: config.expertCount) : nil
     expertFeedForward = FeedForward(
       kind: config.feedForward, channels: config.channels, hidden: config.hiddenWidth,
@@ -52,10 +53,10 @@ final class MoELayer {
       k: config.expertsPerToken, priority: config.routingPriority,
       secondExpertPolicy: config.secondExpertPolicy,
       secondExpertThreshold: Float(config.secondExpertThreshold))
-    gathered = Arena(count: choices * rows * channels)
-    dGathered = Arena(count: choices * rows * channels)
-    dExpertOut = Arena(count: choices * rows * channels)
-    out = Arena(count: rows * channels)
+    gathered = FloatBuffer(count: choices * rows * channels)
+    dGathered = FloatBuffer(count: choices * rows * channels)
+    dExpertOut = FloatBuffer(count: choices * rows * channels)
+    out = FloatBuffer(count: rows * channels)
     dGate = Array(repeating: 0, count: rows * choices)
   }
 
@@ -94,7 +95,8 @@ final class MoELayer {
     for e in 0..<experts {
       let offset = plan.expertOffsets[e]
       expertFeedForward.forward(
-        offset: offset, rows: plan.load(e), inp: gathered.base + offset * c, weights: expertWeights(e),
+        offset: offset, rows: plan.load(e), inp: gathered.base + offset * c,
+        weights: expertWeights(e),
         dropoutRate: expertDropout, random: &dropoutRandom, round: round)
     }
     out.zero()
@@ -130,7 +132,10 @@ final class MoELayer {
       for r in 0..<k {
         let index = t * k + r
         let row = Int(plan.row[index])
-        if row < 0 { dGate[index] = 0; continue }
+        if row < 0 {
+          dGate[index] = 0
+          continue
+        }
         let g = plan.gate[index]
         let x = expertFeedForward.out.base + row * c
         let dx = dExpertOut.base + row * c

@@ -14,9 +14,9 @@ final class TransformerBlock {
   let attention: AttentionSublayer
   let feedForward: FeedForwardSublayer
   /// The residual stream between the sublayers and after the block (N, C).
-  let mid: Arena, out: Arena
+  let mid: FloatBuffer, out: FloatBuffer
   /// Gradient of `mid` (N, C).
-  let dMid: Arena
+  let dMid: FloatBuffer
   private let roundsToBFloat16: Bool
 
   /// `feedForwardIndex` is the layer's index among the dense (or the sparse) layers, for the
@@ -29,11 +29,11 @@ final class TransformerBlock {
     let nc = rows * channels
     let scratch = SublayerGradientScratch(count: nc)
     attention = AttentionSublayer(config: config, layer: layer, scratch: scratch)
-    mid = Arena(count: nc)
+    mid = FloatBuffer(count: nc)
     feedForward = FeedForwardSublayer(
       config: config, layer: layer, feedForwardIndex: feedForwardIndex, scratch: scratch)
-    out = Arena(count: nc)
-    dMid = Arena(count: nc)
+    out = FloatBuffer(count: nc)
+    dMid = FloatBuffer(count: nc)
   }
 
   /// Statistics of the last forward pass.
@@ -73,12 +73,12 @@ final class TransformerBlock {
 /// both. Neither buffer holds anything between calls.
 final class SublayerGradientScratch {
   /// Gradient of the sublayer's normalised input.
-  let dNormed: Arena
+  let dNormed: FloatBuffer
   /// Gradient of the branch before its output dropout.
-  let dBeforeDropout: Arena
+  let dBeforeDropout: FloatBuffer
 
   init(count: Int) {
-    dNormed = Arena(count: count)
-    dBeforeDropout = Arena(count: count)
+    dNormed = FloatBuffer(count: count)
+    dBeforeDropout = FloatBuffer(count: count)
   }
 }

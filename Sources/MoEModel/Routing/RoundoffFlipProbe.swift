@@ -20,14 +20,14 @@ import MoEKernels
 final class RoundoffFlipProbe {
   let rows: Int, channels: Int, experts: Int
   /// Float32 logits and probabilities (N, E) of the reference computation.
-  let logits: Arena, probs: Arena
+  let logits: FloatBuffer, probs: FloatBuffer
 
   init(rows: Int, channels: Int, experts: Int) {
     self.rows = rows
     self.channels = channels
     self.experts = experts
-    logits = Arena(count: rows * experts)
-    probs = Arena(count: rows * experts)
+    logits = FloatBuffer(count: rows * experts)
+    probs = FloatBuffer(count: rows * experts)
   }
 
   /// The flip fraction of `plan` (made in the run's precision by `strategy` from the stream

@@ -21,9 +21,9 @@ public final class Router {
   /// G: tokens per routing group (divides N).
   let groupSize: Int
   /// Jitter multipliers (N, C) and the jittered copy (N, C), when jitter is on.
-  let jitter: Arena, jitteredInput: Arena
-  public let rawLogits: Arena, logits: Arena, probs: Arena, lse: Arena
-  let dprobs: Arena, dlogits: Arena, djittered: Arena
+  let jitter: FloatBuffer, jitteredInput: FloatBuffer
+  public let rawLogits: FloatBuffer, logits: FloatBuffer, probs: FloatBuffer, lse: FloatBuffer
+  let dprobs: FloatBuffer, dlogits: FloatBuffer, djittered: FloatBuffer
   /// f_{g,e} of the last forward (top-1 fractions per group), (N/G, E) row-major.
   public private(set) var topFraction: [Double]
   var usedJitter = false
@@ -42,15 +42,15 @@ public final class Router {
     self.channels = channels
     self.experts = experts
     self.groupSize = groupSize
-    jitter = Arena(count: enabled ? rows * channels : 0)
-    jitteredInput = Arena(count: enabled ? rows * channels : 0)
-    djittered = Arena(count: rows * channels)
-    rawLogits = Arena(count: rows * experts)
-    logits = Arena(count: rows * experts)
-    probs = Arena(count: rows * experts)
-    lse = Arena(count: rows)
-    dprobs = Arena(count: rows * experts)
-    dlogits = Arena(count: rows * experts)
+    jitter = FloatBuffer(count: enabled ? rows * channels : 0)
+    jitteredInput = FloatBuffer(count: enabled ? rows * channels : 0)
+    djittered = FloatBuffer(count: rows * channels)
+    rawLogits = FloatBuffer(count: rows * experts)
+    logits = FloatBuffer(count: rows * experts)
+    probs = FloatBuffer(count: rows * experts)
+    lse = FloatBuffer(count: rows)
+    dprobs = FloatBuffer(count: rows * experts)
+    dlogits = FloatBuffer(count: rows * experts)
     topFraction = Array(repeating: 0, count: rows / groupSize * experts)
   }
 
@@ -77,7 +77,8 @@ public final class Router {
       }
       routerInput = UnsafePointer(jitteredInput.base)
     }
-    Linear.forward(out: rawLogits.base, inp: routerInput, weight: weight, rows: n, inFeatures: c, outFeatures: e)
+    Linear.forward(
+      out: rawLogits.base, inp: routerInput, weight: weight, rows: n, inFeatures: c, outFeatures: e)
     if roundToBFloat16 { BFloat16.roundInPlace(rawLogits.base, count: n * e) }
     var stats = Statistics()
     for i in 0..<(n * e) {

@@ -29,12 +29,9 @@ struct CartesianFrame {
   let legend: LegendBlock
   let legendOrigin: Point
 
-  /// Lays out a chart.
-  ///
-  /// - Parameters:
-  ///   - extraYLabels: labels that will sit in the y tick label column besides the ticks
-  ///     (the bottom band's label), so the left margin fits them too.
-  ///   - bottomBand: height in px of a strip under the data area, outside the y domain.
+  /// Lays out a chart. `extraYLabels` are labels that will sit in the y tick label column
+  /// besides the ticks (the bottom band's label), so the left margin fits them too;
+  /// `bottomBand` is the height in px of a strip under the data area, outside the y domain.
   init(
     bounds: Rect, title: String, xAxis: Axis, xValues: [Double], yAxis: Axis, yValues: [Double],
     legendEntries: [LegendEntry], legendPlacement: LegendPlacement,

@@ -83,10 +83,12 @@ public struct LearningRateSensitivity: Sendable {
       let means = Self.meanLosses(losses, positions: nil)
       let finite = zip(entries, means).compactMap { entry, mean in mean.map { (entry.rate, $0) } }
       let best = finite.min { $0.1 < $1.1 }
-      groups.append(Group(
-        label: label, learningRates: entries.map(\.rate), meanLoss: means, initialLoss: initial[label]!,
-        bestLearningRate: best?.0, bestLoss: best?.1, sensitivity: Self.sensitivity(means),
-        losses: losses))
+      groups.append(
+        Group(
+          label: label, learningRates: entries.map(\.rate), meanLoss: means,
+          initialLoss: initial[label]!,
+          bestLearningRate: best?.0, bestLoss: best?.1, sensitivity: Self.sensitivity(means),
+          losses: losses))
     }
     let baseline = baselineLabel.flatMap { order.firstIndex(of: $0) } ?? 0
     for index in groups.indices where index != baseline {
@@ -184,9 +186,10 @@ public struct LearningRateSensitivity: Sendable {
   func differenceText(_ group: Group) -> String {
     guard let difference = group.difference else { return "–" }
     let sign = difference >= 0 ? "+" : ""
-    let interval = group.differenceInterval.map {
-      String(format: " [%.3f, %.3f]", $0.lowerBound, $0.upperBound)
-    } ?? ""
+    let interval =
+      group.differenceInterval.map {
+        String(format: " [%.3f, %.3f]", $0.lowerBound, $0.upperBound)
+      } ?? ""
     return sign + String(format: "%.3f", difference) + interval
   }
 }

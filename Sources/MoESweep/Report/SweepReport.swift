@@ -57,11 +57,14 @@ public struct SweepReport: Sendable {
     for (point, stats) in zip(plan.points, points) {
       let name = plan.isBaseline(point) ? "**\(point.label)** (baseline)" : point.label
       let rate = stats.divergenceRate.map { Self.format($0, 2) } ?? "–"
-      let interval = stats.wilson.map { " [\(Self.format($0.lower, 2)), \(Self.format($0.upper, 2))]" } ?? ""
+      let interval =
+        stats.wilson.map { " [\(Self.format($0.lower, 2)), \(Self.format($0.upper, 2))]" } ?? ""
       let p = stats.divergenceComparison.map { Self.formatP($0.pValue) } ?? "–"
       var quality = "–"
       if let summary = stats.quality {
-        quality = Self.format(summary.mean, 3) + (summary.standardDeviation.map { " ± " + Self.format($0, 3) } ?? "")
+        quality =
+          Self.format(summary.mean, 3)
+          + (summary.standardDeviation.map { " ± " + Self.format($0, 3) } ?? "")
           + " (n=\(summary.count))"
       }
       let delta = stats.qualityDifference.map { ($0 >= 0 ? "+" : "") + Self.format($0, 3) } ?? "–"
@@ -69,13 +72,19 @@ public struct SweepReport: Sendable {
       var stable = "\(stats.completed)/\(stats.finished)"
       if stats.crashed > 0 { stable += " (\(stats.crashed) crashed)" }
       if stats.missing > 0 { stable += " (\(stats.missing) missing)" }
-      text += "| \(name) | \(stable) | \(rate)\(interval) | \(p) | \(quality) | \(delta) | \(welch) |\n"
+      text +=
+        "| \(name) | \(stable) | \(rate)\(interval) | \(p) | \(quality) | \(delta) | \(welch) |\n"
     }
-    text += "\nFraction stable = completed / (completed + diverged); crashed and missing runs count in "
+    text +=
+      "\nFraction stable = completed / (completed + diverged); crashed and missing runs count in "
     text += "neither. Quality over completed runs only. p-values are two-sided.\n"
     return text
   }
 
-  static func format(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
-  static func formatP(_ p: Double) -> String { p < 0.001 ? String(format: "%.1e", p) : String(format: "%.3f", p) }
+  static func format(_ value: Double, _ digits: Int) -> String {
+    String(format: "%.\(digits)f", value)
+  }
+  static func formatP(_ p: Double) -> String {
+    p < 0.001 ? String(format: "%.1e", p) : String(format: "%.3f", p)
+  }
 }

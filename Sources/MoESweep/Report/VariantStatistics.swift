@@ -55,7 +55,8 @@ public struct VariantStatistics: Sendable {
     diverged = results.filter { $0?.status == .diverged }.count
     crashed = results.filter { $0?.status == .crashed }.count
     missing = results.filter { $0 == nil }.count
-    qualities = results.compactMap { $0?.status == .completed ? $0?.quality : nil }.filter(\.isFinite)
+    qualities = results.compactMap { $0?.status == .completed ? $0?.quality : nil }.filter(
+      \.isFinite)
     let n = completed + diverged
     wilson = try BinomialInterval(events: diverged, trials: n, method: .wilson)
     clopperPearson = try BinomialInterval(events: diverged, trials: n, method: .clopperPearson)
@@ -66,10 +67,13 @@ public struct VariantStatistics: Sendable {
   public mutating func compare(with baseline: VariantStatistics) throws {
     if finished > 0 && baseline.finished > 0 {
       divergenceComparison = try DivergenceComparison(
-        divergedA: diverged, runsA: finished, divergedB: baseline.diverged, runsB: baseline.finished)
+        divergedA: diverged, runsA: finished, divergedB: baseline.diverged, runsB: baseline.finished
+      )
     }
     welch = try WelchTStatistic(qualities, baseline.qualities)
-    if let mine = quality?.mean, let theirs = baseline.quality?.mean { qualityDifference = mine - theirs }
+    if let mine = quality?.mean, let theirs = baseline.quality?.mean {
+      qualityDifference = mine - theirs
+    }
     guard checkpoint.step != nil, checkpoint.step == baseline.checkpoint.step else { return }
     if let mine = checkpointSummary?.mean, let theirs = baseline.checkpointSummary?.mean {
       checkpointDifference = mine - theirs
@@ -81,7 +85,8 @@ public struct VariantStatistics: Sendable {
   /// Holm-adjusts the Fisher p-values of every non-baseline point together.
   public static func adjustForMultipleComparisons(_ points: inout [VariantStatistics]) throws {
     let indices = points.indices.filter { points[$0].divergenceComparison != nil }
-    let adjusted = try MultipleTesting.holmAdjusted(indices.map { points[$0].divergenceComparison!.pValue })
+    let adjusted = try MultipleTesting.holmAdjusted(
+      indices.map { points[$0].divergenceComparison!.pValue })
     for (index, value) in zip(indices, adjusted) { points[index].holmPValue = value }
   }
 }

@@ -38,7 +38,8 @@ public final class DirectoryLock {
 
   /// The pid recorded by the last exclusive holder, if any.
   public static func holder(of path: String) -> String? {
-    (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+    (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(
+      in: .whitespacesAndNewlines)
   }
 
   deinit {

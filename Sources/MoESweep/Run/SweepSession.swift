@@ -34,7 +34,8 @@ public final class SweepSession {
   /// Takes the directory's lock, refuses a directory holding another sweep's results, and
   /// copies the sweep file to `sweep.json` there.
   ///
-  /// - Parameter sweepFile: the file `plan` was read from.
+  /// `sweepFile` is the file `plan` was read from.
+  ///
   /// - Throws: ``Busy`` when another process holds the lock (nothing is written); a
   ///   `ConfigError` when the directory holds another sweep; a file system error.
   public init(plan: SweepPlan, sweepFile: URL, results: SweepResults, scope: Scope) throws {

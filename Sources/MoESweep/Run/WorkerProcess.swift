@@ -35,8 +35,8 @@ public struct WorkerProcess: Sendable {
     var argv = arguments.map { strdup($0) } + [nil]
     var envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer {
-      argv.forEach { free($0) }
-      envp.forEach { free($0) }
+      for pointer in argv { free(pointer) }
+      for pointer in envp { free(pointer) }
     }
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)

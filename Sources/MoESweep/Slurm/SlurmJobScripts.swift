@@ -98,20 +98,19 @@ public struct SlurmJobScripts: Sendable {
     results.directory.appendingPathComponent("slurm/array.sbatch")
   }
 
-  /// Computes the scripts of `plan`'s unfinished runs in `results`.
-  ///
-  /// - Parameters:
-  ///   - sweepFile: the sweep file the tasks run (made absolute);
-  ///   - sweepFileContents: its bytes now, whose checksum the tasks check;
-  ///   - executable: the `stmoe-sweep` binary the jobs run (made absolute);
-  ///   - scriptURL: the array script; with several arrays, `<stem>-1<.ext>`, `<stem>-2<.ext>`, …
-  ///     in its directory; the summarize script is `<stem>-summarize<.ext>` there.
+  /// Computes the scripts of `plan`'s unfinished runs in `results`: `sweepFile` is the sweep
+  /// file the tasks run (made absolute), `sweepFileContents` its bytes now, whose checksum the
+  /// tasks check, `executable` the `stmoe-sweep` binary the jobs run (made absolute), and
+  /// `scriptURL` the array script (with several arrays, `<stem>-1<.ext>`, `<stem>-2<.ext>`, … in
+  /// its directory; the summarize script is `<stem>-summarize<.ext>` there).
   /// - Precondition: the options are valid (`parallel`, `cpusPerTask`, `maxArraySize` ≥ 1).
   public init(
-    plan: SweepPlan, sweepFile: String, sweepFileContents: Data, results: SweepResults, executable: String,
+    plan: SweepPlan, sweepFile: String, sweepFileContents: Data, results: SweepResults,
+    executable: String,
     scriptURL: URL, options: Options
   ) {
-    precondition(options.maxArraySize >= 1 && options.cpusPerTask >= 1 && (options.parallel ?? 1) >= 1)
+    precondition(
+      options.maxArraySize >= 1 && options.cpusPerTask >= 1 && (options.parallel ?? 1) >= 1)
     let sweepPath = URL(fileURLWithPath: sweepFile).standardizedFileURL.path
     let binary = URL(fileURLWithPath: executable).standardizedFileURL.path
     let resultsDirectory = results.directory.standardizedFileURL
@@ -130,7 +129,9 @@ public struct SlurmJobScripts: Sendable {
     let logs = resultsDirectory.appendingPathComponent("slurm/logs").path
     let recipe =
       blocks.isEmpty
-      ? [] : Self.submitCommands(arrays: scriptURLs, summarize: summarizeURL, chained: options.parallel != nil)
+      ? []
+      : Self.submitCommands(
+        arrays: scriptURLs, summarize: summarizeURL, chained: options.parallel != nil)
     submitCommands = recipe
 
     let common = Common(
@@ -150,7 +151,8 @@ public struct SlurmJobScripts: Sendable {
         sweepFile: .shellExpansion("$sweep"), out: resultsDirectory.path,
         selection: .index(.shellExpansion(index)), jobs: 1, retryCrashed: options.retryCrashed)
       let text = common.arrayScript(
-        arraySpec: arraySpec, offset: offset, runIndices: block.value.sorted(), runCount: plan.runs.count,
+        arraySpec: arraySpec, offset: offset, runIndices: block.value.sorted(),
+        runCount: plan.runs.count,
         sweepFile: sweepPath, checksum: checksum, recipe: recipe,
         regenerate: regenerate.shellCommand(executable: binary), task: task, scriptPath: url.path)
       return ArrayJob(
@@ -165,7 +167,9 @@ public struct SlurmJobScripts: Sendable {
 
   /// The runs of `plan` that are pending in `results` (see ``RunState``: no result yet, or,
   /// with `retryCrashed`, a crash), in index order.
-  public static func unfinishedRuns(of plan: SweepPlan, in results: SweepResults, retryCrashed: Bool)
+  public static func unfinishedRuns(
+    of plan: SweepPlan, in results: SweepResults, retryCrashed: Bool
+  )
     -> [PlannedRun]
   {
     plan.runs.filter { run in
@@ -226,7 +230,8 @@ public struct SlurmJobScripts: Sendable {
     var indices: [Int] = []
     for part in body.split(separator: ",", omittingEmptySubsequences: false) {
       let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
-      guard (1...2).contains(bounds.count), let low = bounds.first!, let high = bounds.last!, 0 <= low, low <= high
+      guard (1...2).contains(bounds.count), let low = bounds.first!, let high = bounds.last!,
+        0 <= low, low <= high
       else { return nil }
       indices += low...high
     }
@@ -245,7 +250,9 @@ public struct SlurmJobScripts: Sendable {
     /// `#SBATCH` lines of the options every job gets.
     func resourceLines(cpus: Int) -> [String] {
       var lines = ["#SBATCH --ntasks=1", "#SBATCH --cpus-per-task=\(cpus)"]
-      if let partition = options.partition { lines.append("#SBATCH --partition=\(sbatchQuoted(partition))") }
+      if let partition = options.partition {
+        lines.append("#SBATCH --partition=\(sbatchQuoted(partition))")
+      }
       if let time = options.time { lines.append("#SBATCH --time=\(sbatchQuoted(time))") }
       if let memory = options.memory { lines.append("#SBATCH --mem=\(sbatchQuoted(memory))") }
       return lines
@@ -314,8 +321,12 @@ public struct SlurmJobScripts: Sendable {
   /// `text` as the value of an `#SBATCH` option: double-quoted (with `\` escapes) when it has
   /// white space or quotes, which sbatch would otherwise split or strip.
   static func sbatchQuoted(_ text: String) -> String {
-    guard text.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "\\" }) else { return text }
-    return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    guard text.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "\\" }) else {
+      return text
+    }
+    return "\""
+      + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+        of: "\"", with: "\\\"") + "\""
   }
 
   /// The POSIX `cksum` of `data` as the command prints it for standard input: `CRC LENGTH`.

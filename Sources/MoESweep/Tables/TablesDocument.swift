@@ -37,9 +37,11 @@ public struct TablesDocument: Sendable {
     text += Self.statisticsNote
     let holm = (try? holmPValues()) ?? [:]
     for (index, entry) in entries.enumerated() {
-      text += section(entry, holm: holm.filter { $0.key.entry == index }.reduce(into: [:]) {
-        $0[$1.key.label] = $1.value
-      })
+      text += section(
+        entry,
+        holm: holm.filter { $0.key.entry == index }.reduce(into: [:]) {
+          $0[$1.key.label] = $1.value
+        })
     }
     return text
   }
@@ -88,8 +90,12 @@ public struct TablesDocument: Sendable {
     try holmPValues().filter { $0.key.entry == 0 }.reduce(into: [:]) { $0[$1.key.label] = $1.value }
   }
 
-  static func f(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
-  static func p(_ value: Double) -> String { value < 0.001 ? String(format: "%.1e", value) : f(value) }
+  static func f(_ value: Double, _ digits: Int = 3) -> String {
+    String(format: "%.\(digits)f", value)
+  }
+  static func p(_ value: Double) -> String {
+    value < 0.001 ? String(format: "%.1e", value) : f(value)
+  }
   static func signed(_ value: Double, _ digits: Int = 3) -> String {
     (value >= 0 ? "+" : "") + f(value, digits)
   }
@@ -99,12 +105,14 @@ public struct TablesDocument: Sendable {
 
   func section(_ entry: Entry, holm: [String: Double]) -> String {
     let report = entry.report
-    var text = "\n## \(entry.study.title)\n\n`sweeps/\(entry.study.name).json` → `results/\(entry.study.name)/`. "
+    var text =
+      "\n## \(entry.study.title)\n\n`sweeps/\(entry.study.name).json` → `results/\(entry.study.name)/`. "
     text += entry.study.note + "\n\n"
     if entry.study.rows.isEmpty, let sensitivity = entry.sensitivity {
       return text + sensitivityTable(sensitivity)
     }
-    text += "| Row | Paper: stable | Paper: quality | Ours: stable | Ours: divergence rate [95% Wilson] "
+    text +=
+      "| Row | Paper: stable | Paper: quality | Ours: stable | Ours: divergence rate [95% Wilson] "
     text += "| Δ divergence rate vs baseline [95% Newcombe] | p Fisher (Holm, all rows) "
     text += "| Ours: quality mean ± sd (completed) | Δ quality, completed (p Welch) "
     text += "| Ours: CE at checkpoint, mean ± sd (n) | Δ CE at checkpoint [95% Welch] "
@@ -117,16 +125,27 @@ public struct TablesDocument: Sendable {
       }
       let stats = report.points[index]
       let isBaseline = report.plan.isBaseline(report.plan.points[index])
-      let paperQuality = row.paperQuality.map { Self.f($0) + (row.paperQualitySD.map { " ± " + Self.f($0, 2) } ?? "") } ?? "—"
-      let stable = "\(stats.completed)/\(stats.finished)" + (stats.crashed > 0 ? " (+\(stats.crashed) crashed)" : "")
-      let rate = stats.divergenceRate.map { r in
-        Self.f(r, 2) + (stats.wilson.map { " [\(Self.f($0.lower, 2)), \(Self.f($0.upper, 2))]" } ?? "")
-      } ?? "—"
-      let quality = stats.quality.map { q in Self.f(q.mean) + (q.standardDeviation.map { " ± " + Self.f($0) } ?? "") } ?? "— (none completed)"
-      let checkpoint = stats.checkpointSummary.map { c in
-        "step \(stats.checkpoint.step ?? 0): " + Self.f(c.mean)
-          + (c.standardDeviation.map { " ± " + Self.f($0) } ?? "") + " (n=\(c.count))"
-      } ?? "—"
+      let paperQuality =
+        row.paperQuality.map {
+          Self.f($0) + (row.paperQualitySD.map { " ± " + Self.f($0, 2) } ?? "")
+        } ?? "—"
+      let stable =
+        "\(stats.completed)/\(stats.finished)"
+        + (stats.crashed > 0 ? " (+\(stats.crashed) crashed)" : "")
+      let rate =
+        stats.divergenceRate.map { r in
+          Self.f(r, 2)
+            + (stats.wilson.map { " [\(Self.f($0.lower, 2)), \(Self.f($0.upper, 2))]" } ?? "")
+        } ?? "—"
+      let quality =
+        stats.quality.map { q in
+          Self.f(q.mean) + (q.standardDeviation.map { " ± " + Self.f($0) } ?? "")
+        } ?? "— (none completed)"
+      let checkpoint =
+        stats.checkpointSummary.map { c in
+          "step \(stats.checkpoint.step ?? 0): " + Self.f(c.mean)
+            + (c.standardDeviation.map { " ± " + Self.f($0) } ?? "") + " (n=\(c.count))"
+        } ?? "—"
       var delta = "—", difference = "—", fisher = "—", checkpointDelta = "—"
       if !isBaseline {
         if let d = stats.qualityDifference {
@@ -139,7 +158,8 @@ public struct TablesDocument: Sendable {
           fisher = Self.p(holm[row.label] ?? comparison.pValue)
         }
         if let d = stats.checkpointDifference {
-          checkpointDelta = Self.signed(d)
+          checkpointDelta =
+            Self.signed(d)
             + (stats.checkpointDifferenceInterval.map { " " + Self.interval($0, 3) } ?? "")
         }
       }
@@ -152,7 +172,9 @@ public struct TablesDocument: Sendable {
       text += "| \(checkpointDelta) "
       text += "| \(row.expectation.rawValue) | \(stability) | \(qualityAgreement) |\n"
     }
-    text += "\nSources: " + Array(Set(entry.study.rows.map(\.source))).sorted().joined(separator: "; ") + ".\n"
+    text +=
+      "\nSources: " + Array(Set(entry.study.rows.map(\.source))).sorted().joined(separator: "; ")
+      + ".\n"
     if let mechanism = entry.mechanism { text += mechanism.markdownBlock }
     if let sensitivity = entry.sensitivity { text += sensitivityTable(sensitivity) }
     return text

@@ -21,7 +21,8 @@ public struct Provenance: Codable, Sendable, Equatable {
 
   public static func current(configHash: String, start: Date) -> Provenance {
     Provenance(
-      tool: "stmoe-sweep", toolVersion: toolVersion, gitCommit: gitDescription(), configHash: configHash,
+      tool: "stmoe-sweep", toolVersion: toolVersion, gitCommit: gitDescription(),
+      configHash: configHash,
       blasCore: BLAS.coreName, blasConfiguration: BLAS.configuration, blasThreads: BLAS.threadCount,
       host: ProcessInfo.processInfo.hostName, startTime: timestamp(start), endTime: nil)
   }
@@ -51,11 +52,12 @@ public struct Provenance: Codable, Sendable, Equatable {
       return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
     var description = git(["rev-parse", "HEAD"])
-    if let commit = description, let status = git(["status", "--porcelain", "--untracked-files=no"]), !status.isEmpty {
+    if let commit = description,
+      let status = git(["status", "--porcelain", "--untracked-files=no"]), !status.isEmpty
+    {
       description = commit + "+dirty"
     }
     cachedGit = .some(description)
     return description
   }
 }
-

@@ -42,9 +42,12 @@ extension RunConfig: ValidatedConfig {
   public func validate() throws(ConfigError) {
     if seed < 0 { throw ConfigError(keyPath: "seed", "must be non-negative, got \(seed)") }
     if steps < 1 { throw ConfigError(keyPath: "steps", "must be at least 1, got \(steps)") }
-    if logEvery < 1 { throw ConfigError(keyPath: "logEvery", "must be at least 1, got \(logEvery)") }
+    if logEvery < 1 {
+      throw ConfigError(keyPath: "logEvery", "must be at least 1, got \(logEvery)")
+    }
     if evaluationBatches < 1 {
-      throw ConfigError(keyPath: "evaluationBatches", "must be at least 1, got \(evaluationBatches)")
+      throw ConfigError(
+        keyPath: "evaluationBatches", "must be at least 1, got \(evaluationBatches)")
     }
     if data.kind == .bytes && model.vocabSize != 256 {
       throw ConfigError(

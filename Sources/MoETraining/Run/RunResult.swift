@@ -59,8 +59,10 @@ extension RunResult {
     var provenance = Provenance.current(configHash: configHash, start: start)
     provenance.endTime = Provenance.timestamp(Date())
     return RunResult(
-      status: .crashed, configHash: configHash, seed: seed, stepsCompleted: 0, divergence: nil, spikes: [],
+      status: .crashed, configHash: configHash, seed: seed, stepsCompleted: 0, divergence: nil,
+      spikes: [],
       lastFiniteMetrics: nil, finalTrainLoss: nil, evaluationCrossEntropy: nil, quality: nil,
-      crossEntropyFloor: nil, wallSeconds: wallSeconds, tokensPerSecond: 0, provenance: provenance, crash: report)
+      crossEntropyFloor: nil, wallSeconds: wallSeconds, tokensPerSecond: 0, provenance: provenance,
+      crash: report)
   }
 }

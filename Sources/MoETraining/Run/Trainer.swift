@@ -72,7 +72,8 @@ public final class Trainer {
     var recentLosses: [Double] = []
     for step in 0..<config.steps {
       let outcome = trainStep(step)
-      let loss = outcome.loss, gradientNorm = outcome.gradientNorm, learningRate = outcome.learningRate
+      let loss = outcome.loss, gradientNorm = outcome.gradientNorm,
+        learningRate = outcome.learningRate
       let update = outcome.update
       verdict = outcome.verdict
       if update != nil { stepsCompleted = step + 1 }
@@ -89,9 +90,10 @@ public final class Trainer {
       if let progress {
         let elapsed = Self.seconds(ContinuousClock.now - clock)
         let rate = Double((step + 1) * tokensPerStep) / max(elapsed, 1e-9)
-        progress(Progress(
-          step: step + 1, steps: config.steps, loss: loss.total, tokensPerSecond: rate,
-          secondsRemaining: elapsed / Double(step + 1) * Double(config.steps - step - 1)))
+        progress(
+          Progress(
+            step: step + 1, steps: config.steps, loss: loss.total, tokensPerSecond: rate,
+            secondsRemaining: elapsed / Double(step + 1) * Double(config.steps - step - 1)))
       }
       if verdict != nil { break }
     }
@@ -99,13 +101,16 @@ public final class Trainer {
     let floor = source.crossEntropyFloor(evaluationBatches: config.evaluationBatches)
     var result = RunResult(
       status: verdict == nil ? .completed : .diverged, configHash: configHash, seed: config.seed,
-      stepsCompleted: stepsCompleted, divergence: verdict, spikes: detector.events, lastFiniteMetrics: lastFinite,
+      stepsCompleted: stepsCompleted, divergence: verdict, spikes: detector.events,
+      lastFiniteMetrics: lastFinite,
       finalTrainLoss: nil, evaluationCrossEntropy: nil, quality: nil,
       crossEntropyFloor: floor, wallSeconds: 0,
       tokensPerSecond: Double(max(stepsCompleted, 1) * tokensPerStep) / max(trainingSeconds, 1e-9),
       provenance: .current(configHash: configHash, start: start), crash: nil)
     let tail = recentLosses.suffix(max(1, recentLosses.count / 10))
-    if verdict == nil, !tail.isEmpty { result.finalTrainLoss = tail.reduce(0, +) / Double(tail.count) }
+    if verdict == nil, !tail.isEmpty {
+      result.finalTrainLoss = tail.reduce(0, +) / Double(tail.count)
+    }
     if verdict == nil {
       let crossEntropy = evaluate()
       if crossEntropy.isFinite {
@@ -140,7 +145,8 @@ public final class Trainer {
     model.backward()
     StepProfile.leave()
     let gradientNorm = GradientClipping.clip(
-      model.gradients.base, count: model.gradients.count, maximumNorm: config.optimizer.gradientClipNorm)
+      model.gradients.base, count: model.gradients.count,
+      maximumNorm: config.optimizer.gradientClipNorm)
     let learningRate = schedule.learningRate(atStep: step)
     let verdict = detector.observe(
       step: step, crossEntropy: loss.crossEntropy, gradientNorm: gradientNorm,
@@ -151,17 +157,21 @@ public final class Trainer {
     if verdict?.reason != .nonfinite {
       StepProfile.enter(.optimizer)
       update = optimizer.step(
-        parameters: model.parameters.base, gradients: model.gradients.base, learningRate: learningRate, step: step)
+        parameters: model.parameters.base, gradients: model.gradients.base,
+        learningRate: learningRate, step: step)
       StepProfile.leave()
     }
-    return StepOutcome(loss: loss, gradientNorm: gradientNorm, learningRate: learningRate, update: update, verdict: verdict)
+    return StepOutcome(
+      loss: loss, gradientNorm: gradientNorm, learningRate: learningRate, update: update,
+      verdict: verdict)
   }
 
   /// Mean held-out cross-entropy over `evaluationBatches` batches (eval mode).
   public func evaluate() -> Double {
     var total: Double = 0
     for index in 0..<config.evaluationBatches {
-      source.evaluationBatch(index: index, into: model.inputTokens.base, targets: model.targetTokens.base)
+      source.evaluationBatch(
+        index: index, into: model.inputTokens.base, targets: model.targetTokens.base)
       total += model.forward(training: false, step: config.steps + index).crossEntropy
     }
     return total / Double(config.evaluationBatches)

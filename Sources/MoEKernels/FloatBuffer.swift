@@ -1,8 +1,10 @@
-/// One float32 allocation that hands out views; owns its memory for the whole run.
+/// One float32 allocation, zero-initialised, that owns its memory for the whole run and hands
+/// out views into it.
 ///
-/// Parameters, gradients, optimizer moments and activations each live in one arena, so a
-/// training step allocates nothing and a whole tensor group can be zeroed or rounded in a loop.
-public final class Arena: @unchecked Sendable {
+/// Each activation tensor is one buffer; parameters, gradients and optimizer moments are each
+/// one flat buffer (the parameter arena laid out by `ParameterLayout`), so a training step
+/// allocates nothing and a whole tensor group can be zeroed or rounded in one loop.
+public final class FloatBuffer: @unchecked Sendable {
   public let count: Int
   public let base: UnsafeMutablePointer<Float>
 
@@ -17,7 +19,7 @@ public final class Arena: @unchecked Sendable {
   /// A view of `range` (offsets into the arena).
   @inline(__always)
   public subscript(range: Range<Int>) -> UnsafeMutablePointer<Float> {
-    precondition(range.lowerBound >= 0 && range.upperBound <= count, "arena view out of bounds")
+    precondition(range.lowerBound >= 0 && range.upperBound <= count, "buffer view out of bounds")
     return base + range.lowerBound
   }
 
@@ -25,7 +27,7 @@ public final class Arena: @unchecked Sendable {
 
   public func zero() { base.update(repeating: 0, count: count) }
 
-  public func copy(from other: Arena) {
+  public func copy(from other: FloatBuffer) {
     precondition(other.count == count)
     base.update(from: other.base, count: count)
   }
@@ -33,8 +35,8 @@ public final class Arena: @unchecked Sendable {
   public var array: [Float] { Array(buffer) }
 }
 
-/// An integer scratch allocation with the same lifetime rules as ``Arena``.
-public final class IntArena: @unchecked Sendable {
+/// An integer scratch allocation with the same lifetime rules as ``FloatBuffer``.
+public final class Int32Buffer: @unchecked Sendable {
   public let count: Int
   public let base: UnsafeMutablePointer<Int32>
   public init(count: Int) {
