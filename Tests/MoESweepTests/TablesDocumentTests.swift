@@ -97,4 +97,28 @@ struct TablesDocumentTests {
       abs(try #require(try two.holmPValuesByRow()["Update clipping (clip = 0.1)"]) - 0.027972)
         < 1e-5)
   }
+
+  /// An interval that excludes 0 without a Holm-adjusted rejection is not called "no
+  /// difference": with eight copies of the study (16 rows) the clipping row's Holm p is
+  /// 16·0.006993 = 0.1119, while its Newcombe interval [−0.93, −0.28] still excludes 0.
+  @Test func anIntervalExcludingZeroWithoutHolmIsNotCalledNoDifference() throws {
+    let plan = try SweepPlan(SweepDefinition.load(from: Data(Self.sweep.utf8)))
+    var results: [String: RunResult] = [:]
+    for run in plan.runs {
+      let divergedAt = [run.seed < 6 ? 200 : nil, nil, 50][run.pointIndex]
+      results[run.id] = ReportFixtures.result(
+        run, divergedAt: divergedAt, evaluationCrossEntropy: 3)
+    }
+    let report = try SweepReport(plan: plan, results: results)
+    let study = StudyCatalog.studies.first { $0.name == "table4" }!
+    let eight = TablesDocument(
+      entries: Array(repeating: .init(study: study, report: report, sensitivity: nil), count: 8),
+      preamble: "")
+    let clipping = try #require(
+      eight.markdown.split(separator: "\n").first { $0.hasPrefix("| Update clipping") })
+    #expect(
+      clipping.contains(
+        "fewer divergences, not significant after Holm (difference in [-0.93, -0.28], Holm p = "
+          + "0.112)"))
+  }
 }

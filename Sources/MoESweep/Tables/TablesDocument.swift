@@ -182,8 +182,9 @@ public struct TablesDocument: Sendable {
 
   /// The divergence verdict from the Holm-adjusted Fisher p and the Newcombe interval:
   /// "fewer divergences (difference in [a, b], Holm p = …)" when significant, prefixed by
-  /// whether that is the paper's direction; "no detectable difference (difference in [a, b])"
-  /// when the interval contains 0.
+  /// whether that is the paper's direction; "more divergences, not significant after Holm" when
+  /// only the (unadjusted) interval excludes 0; "no detectable difference (difference in
+  /// [a, b])" when the interval contains 0.
   func divergenceVerdict(
     _ expectation: PaperRow.Expectation, _ row: VariantStatistics, holm: Double?
   ) -> String {
@@ -192,6 +193,13 @@ public struct TablesDocument: Sendable {
     else { return "not enough runs" }
     let range = "difference in " + Self.interval(difference.range)
     guard holm <= 0.05, difference.estimate != 0 else {
+      // The Newcombe interval is not adjusted for the many rows; when it excludes 0 but the
+      // Holm-adjusted test does not reject, say so rather than "no difference".
+      if !difference.range.contains(0) {
+        let direction = difference.estimate < 0 ? "fewer" : "more"
+        return "\(direction) divergences, not significant after Holm (\(range), Holm p = "
+          + "\(Self.p(holm)))"
+      }
       return "no detectable difference (\(range), Holm p = \(Self.p(holm)))"
     }
     let fewer = difference.estimate < 0
