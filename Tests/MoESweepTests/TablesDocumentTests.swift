@@ -69,18 +69,23 @@ struct TablesDocumentTests {
     #expect(baseline.contains("step 70: 3.100 ± 0.107 (n=8)"))
   }
 
-  /// Holm runs over the rows of every study in the file, not per study: the same z-loss row
-  /// gets a larger adjusted p when another study adds a row with a smaller p.
-  @Test func holmSpansEveryStudy() throws {
-    let plan = try SweepPlan(SweepDefinition.load(from: Data(Self.sweep.utf8)))
+  /// The table4 study with the divergence outcomes of ``markdown()`` and no metrics.
+  static func outcomesOnly() throws -> (Study, SweepReport) {
+    let plan = try SweepPlan(SweepDefinition.load(from: Data(sweep.utf8)))
     var results: [String: RunResult] = [:]
     for run in plan.runs {
       let divergedAt = [run.seed < 6 ? 200 : nil, nil, 50][run.pointIndex]
       results[run.id] = ReportFixtures.result(
         run, divergedAt: divergedAt, evaluationCrossEntropy: 3)
     }
-    let report = try SweepReport(plan: plan, results: results)
-    let study = StudyCatalog.studies.first { $0.name == "table4" }!
+    let study = try #require(StudyCatalog.studies.first { $0.name == "table4" })
+    return (study, try SweepReport(plan: plan, results: results))
+  }
+
+  /// Holm runs over the rows of every study in the file, not per study: the same z-loss row
+  /// gets a larger adjusted p when another study adds a row with a smaller p.
+  @Test func holmSpansEveryStudy() throws {
+    let (study, report) = try Self.outcomesOnly()
     let one = TablesDocument(
       entries: [.init(study: study, report: report, sensitivity: nil)], preamble: "")
     let two = TablesDocument(
@@ -102,15 +107,7 @@ struct TablesDocumentTests {
   /// difference": with eight copies of the study (16 rows) the clipping row's Holm p is
   /// 16·0.006993 = 0.1119, while its Newcombe interval [−0.93, −0.28] still excludes 0.
   @Test func anIntervalExcludingZeroWithoutHolmIsNotCalledNoDifference() throws {
-    let plan = try SweepPlan(SweepDefinition.load(from: Data(Self.sweep.utf8)))
-    var results: [String: RunResult] = [:]
-    for run in plan.runs {
-      let divergedAt = [run.seed < 6 ? 200 : nil, nil, 50][run.pointIndex]
-      results[run.id] = ReportFixtures.result(
-        run, divergedAt: divergedAt, evaluationCrossEntropy: 3)
-    }
-    let report = try SweepReport(plan: plan, results: results)
-    let study = StudyCatalog.studies.first { $0.name == "table4" }!
+    let (study, report) = try Self.outcomesOnly()
     let eight = TablesDocument(
       entries: Array(repeating: .init(study: study, report: report, sensitivity: nil), count: 8),
       preamble: "")

@@ -151,18 +151,11 @@ final class AttentionSublayer {
     let cfg = config
     let n = rows
     let c = cfg.channels
-    let nc = n * c
     let l = layer
     let precision = cfg.precision
     let round = precision.roundsToBFloat16
-    var dBranch = dout
-    if dropoutActive {
-      let dBeforeDropout = scratch.dBeforeDropout
-      dBeforeDropout.zero()
-      Dropout.backward(dinp: dBeforeDropout.base, dout: dout, mask: dropoutMask.base, count: nc)
-      dBeforeDropout.roundToBFloat16(if: round)
-      dBranch = UnsafePointer(dBeforeDropout.base)
-    }
+    let dBranch = scratch.gradientBeforeDropout(
+      dout: dout, mask: dropoutMask.base, dropoutActive: dropoutActive, round: round)
     dHeads.zero()
     Linear.backward(
       dinp: dHeads.base, dweight: w.gradient(.attentionOutputWeight, l), dout: dBranch,

@@ -81,4 +81,17 @@ final class SublayerGradientScratch {
     dNormed = FloatBuffer(count: count)
     dBeforeDropout = FloatBuffer(count: count)
   }
+
+  /// The gradient of a branch before its output dropout: `dout` itself when dropout is off,
+  /// otherwise `dout ⊙ mask` (the mask holds 0 or 1/(1 − rate)) in ``dBeforeDropout``, rounded
+  /// to bfloat16 when `round`. `dout` and the result are (N, C).
+  func gradientBeforeDropout(
+    dout: UnsafePointer<Float>, mask: UnsafePointer<Float>, dropoutActive: Bool, round: Bool
+  ) -> UnsafePointer<Float> {
+    guard dropoutActive else { return dout }
+    dBeforeDropout.zero()
+    Dropout.backward(dinp: dBeforeDropout.base, dout: dout, mask: mask, count: dBeforeDropout.count)
+    dBeforeDropout.roundToBFloat16(if: round)
+    return UnsafePointer(dBeforeDropout.base)
+  }
 }
