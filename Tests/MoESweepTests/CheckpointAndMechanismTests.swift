@@ -1,5 +1,6 @@
 import Foundation
 import MoEConfig
+import MoEModel
 import MoESweep
 import MoETraining
 import Testing
@@ -91,5 +92,21 @@ import Testing
     #expect(csv.count == 4)
     #expect(!csv.joined().contains("nan"))
     #expect(evidence.markdownBlock.contains("| 2/3 |"))
+  }
+
+  /// The attention bound: the soft cap when set; with gain-free QK-norm √hs (here hs = 32/2 =
+  /// 16, so 4) times 1 + 2⁻⁷ for bfloat16 rounding; else 100.
+  @Test func theAttentionBoundFollowsTheModel() {
+    var model = ModelConfig()
+    model.channels = 32
+    model.headCount = 2
+    #expect(MechanismEvidence.attentionBound(model) == 100)
+    model.qkNorm = true
+    #expect(MechanismEvidence.attentionBound(model) == 100)
+    model.qkNormScale = false
+    let gainFreeBound: Double = 4 * (1 + 1.0 / 128)
+    #expect(MechanismEvidence.attentionBound(model) == gainFreeBound)
+    model.attentionSoftCap = 30
+    #expect(MechanismEvidence.attentionBound(model) == 30)
   }
 }

@@ -30,13 +30,17 @@ import Testing
     ([0], 60, 1.5), ([0, 1], 60, 1.2), ([0], 60, 1.2), ([0, 1, 2], 20, 1.2),
   ]
 
-  /// Writes the pilot directory; the caller removes it.
-  static func writePilot() throws -> SweepResults {
+  /// Writes the pilot directory (or another sweep of the same shape, one outcome per point);
+  /// the caller removes it.
+  static func writePilot(
+    sweep: String = Self.sweep,
+    outcomes: [(diverged: Set<Int>, step: Int, completedCE: Double)] = Self.outcomes
+  ) throws -> SweepResults {
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("stmoe-pilot-\(UUID())")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let results = SweepResults(directory)
-    try Self.sweep.write(to: results.sweepFileURL, atomically: true, encoding: .utf8)
+    try sweep.write(to: results.sweepFileURL, atomically: true, encoding: .utf8)
     let plan = try results.plan()
     for run in plan.runs {
       let outcome = outcomes[run.pointIndex]
@@ -126,5 +130,45 @@ import Testing
       outcome.stderr.contains("optimizer.routerLearningRateMultiplier, schedule.learningRate"))
     let files = try FileManager.default.contentsOfDirectory(atPath: results.directory.path)
     #expect(!files.contains("eligibility.csv"))
+  }
+
+  /// Confirmation of the selected point (0.5, 0.5) on 6 fresh seeds, written like the pilot:
+  /// 2 of 6 diverge at step 60 (rate 1/3, in [1/3, 1/2]) with completed CE 1.2 → E1–E3 hold,
+  /// and the pilot's rates at multiplier 0.5 are 0.25 (LR 0.3) then 0.5 (LR 0.5): monotone, no
+  /// cliff → accepted. With 4 of 6 (0.67) the rate criterion alone fails.
+  @Test func theConfirmationRuleAcceptsOnlyARateInTheBand() throws {
+    let pilot = try Self.writePilot()
+    defer { try? FileManager.default.removeItem(at: pilot.directory) }
+    let sweep = """
+      {"name": "confirm", "base": {"steps": 100, "logEvery": 10, "model": {"vocabSize": 16},
+       "optimizer": {"routerLearningRateMultiplier": 0.5}, "schedule": {"learningRate": 0.5}},
+       "seeds": {"count": 6, "start": 1000}}
+      """
+    for (diverged, accepted) in [(Set([1000, 1001]), true), ([1000, 1001, 1002, 1003], false)] {
+      let confirm = try Self.writePilot(sweep: sweep, outcomes: [(diverged, 60, 1.2)])
+      defer { try? FileManager.default.removeItem(at: confirm.directory) }
+      let outcome = try CommandRunner.run(
+        ["eligibility", confirm.directory.path, "--confirms", pilot.directory.path])
+      #expect(outcome.status == 0, "\(outcome.stderr)")
+      let confirmation = try confirm.writeConfirmation(pilot: pilot)
+      #expect(confirmation.selected.label == "routerLearningRateMultiplier=0.5, learningRate=0.5")
+      #expect(confirmation.neighbours.map(\.divergenceRate) == [0.25, 0.5])
+      #expect(confirmation.monotone && !confirmation.cliff)
+      #expect(confirmation.confirmation.e1 && confirmation.confirmation.e2)
+      #expect(confirmation.confirmation.e3)
+      #expect(confirmation.rateAccepted == accepted)
+      #expect(confirmation.accepted == accepted)
+      #expect(outcome.stdout.contains(accepted ? "**Accepted.**" : "**Not accepted.**"))
+      let markdown = try String(
+        contentsOf: confirm.directory.appendingPathComponent("confirmation.md"), encoding: .utf8)
+      #expect(markdown == confirmation.markdown)
+    }
+  }
+
+  /// A confirmation directory must hold one point: the pilot itself is refused.
+  @Test func aConfirmationOfManyPointsIsRefused() throws {
+    let pilot = try Self.writePilot()
+    defer { try? FileManager.default.removeItem(at: pilot.directory) }
+    #expect(throws: ConfigError.self) { try pilot.writeConfirmation(pilot: pilot) }
   }
 }

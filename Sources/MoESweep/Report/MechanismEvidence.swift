@@ -1,4 +1,5 @@
 import Foundation
+import MoEModel
 import MoEStats
 import MoETraining
 
@@ -18,15 +19,28 @@ import MoETraining
 /// and the fraction of diverged runs whose router z-loss exceeds its matched median.
 ///
 /// Attention is **bounded** when the largest pre-divergence attention logit of the point's
-/// diverged runs is ≤ the bound: the point's `model.attentionSoftCap` when set (the cap bounds
-/// the logits by construction, so exceeding it means the metric is not the capped logit), else
-/// ``defaultAttentionBound``.
+/// diverged runs is ≤ the bound of ``attentionBound(_:)``.
 public struct MechanismEvidence: Sendable {
   /// Logged rows before the divergence step that form the window.
   public static let windowRows = 5
   /// The attention bound without a soft cap: a logit gap of 100 makes e^−100 ≈ 4·10⁻⁴⁴, below
   /// float32's smallest normal, so the softmax is already one-hot; larger logits are a blow-up.
   public static let defaultAttentionBound = 100.0
+
+  /// The bound a model's attention logits must respect to count as bounded:
+  /// - `model.attentionSoftCap` when set (the cap bounds the logits by construction, so
+  ///   exceeding it means the metric is not the capped logit);
+  /// - with QK-norm without its own gains, √hs: unit-RMS q̂ and k̂ per head give
+  ///   |q̂·k̂|/√hs ≤ √hs (Cauchy–Schwarz). Under bfloat16, q̂, k̂ and the logit are each rounded
+  ///   to nearest (relative error ≤ 2⁻⁹ each), so the bound is √hs·(1 + 2⁻⁷) > √hs·(1 + 2⁻⁹)³;
+  /// - else ``defaultAttentionBound``.
+  public static func attentionBound(_ model: ModelConfig) -> Double {
+    if model.attentionSoftCap > 0 { return model.attentionSoftCap }
+    if model.qkNorm && !model.qkNormScale {
+      return Double(model.headSize).squareRoot() * (1 + 1.0 / 128)
+    }
+    return defaultAttentionBound
+  }
 
   /// One diverged run and its matched comparison.
   public struct DivergedRun: Sendable {
@@ -95,10 +109,8 @@ public struct MechanismEvidence: Sendable {
             completed: completed))
       }
       guard !pointRuns.isEmpty else { continue }
-      let softCap = planned.first?.config.model.attentionSoftCap ?? 0
-      points.append(
-        Self.summary(
-          point, pointRuns, bound: softCap > 0 ? softCap : Self.defaultAttentionBound))
+      let bound = planned.first.map { Self.attentionBound($0.config.model) }
+      points.append(Self.summary(point, pointRuns, bound: bound ?? Self.defaultAttentionBound))
       runs += pointRuns
     }
     self.runs = runs
