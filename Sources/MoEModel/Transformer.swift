@@ -100,8 +100,15 @@ public final class Transformer {
   }
 
   /// Runs the forward pass on the tokens already in ``inputTokens`` and ``targetTokens``.
+  ///
+  /// `defersRoundoffFlips` leaves every layer's roundoff-flip fraction at 0, to be filled in
+  /// by ``completeRoundoffFlips(_:)`` on the steps that log it: the probe repeats the routing
+  /// in float32 (a GEMM, a softmax and a plan per MoE layer) but draws no random number and
+  /// feeds nothing into the loss or the gradients.
   @discardableResult
-  public func forward(training: Bool, step: Int) -> LossBreakdown {
+  public func forward(training: Bool, step: Int, defersRoundoffFlips: Bool = false)
+    -> LossBreakdown
+  {
     let n = config.tokensPerStep, c = config.channels, v = config.vocabSize
     for i in 0..<n {
       precondition(
@@ -113,7 +120,8 @@ public final class Transformer {
     if precision.roundsToBFloat16 {
       BFloat16.round(from: parameters.base, into: computeWeights.base, count: computeWeights.count)
     }
-    let context = StepContext(training: training, step: step, seed: seed)
+    let context = StepContext(
+      training: training, step: step, seed: seed, defersRoundoffFlips: defersRoundoffFlips)
     let w = weightViews
     Embedding.forward(
       out: embedded.base, tokens: inputTokens.base, tokenEmbedding: w.weight(.tokenEmbedding),
@@ -167,6 +175,18 @@ public final class Transformer {
     lastContext = context
     lastLoss = loss
     return loss
+  }
+
+  /// Fills in `loss` (the last forward pass's, made with `defersRoundoffFlips`) the
+  /// roundoff-flip fractions, exactly as that forward pass would have: call it before the
+  /// master weights change (the optimizer step) and before the next forward pass; backward
+  /// may come between.
+  public func completeRoundoffFlips(_ loss: inout LossBreakdown) {
+    for (index, block) in blocks.enumerated() {
+      guard let moe = block.feedForward.network.moeLayer, loss.layers[index].routing != nil
+      else { continue }
+      loss.layers[index].routing?.roundoffFlipFraction = moe.roundoffFlipFraction()
+    }
   }
 
   /// Gradients of the last forward pass's total loss, written (not accumulated) into
