@@ -101,12 +101,13 @@ public final class Transformer {
 
   /// Runs the forward pass on the tokens already in ``inputTokens`` and ``targetTokens``.
   ///
-  /// `defersRoundoffFlips` leaves every layer's roundoff-flip fraction at 0, to be filled in
-  /// by ``completeRoundoffFlips(_:)`` on the steps that log it: the probe repeats the routing
-  /// in float32 (a GEMM, a softmax and a plan per MoE layer) but draws no random number and
-  /// feeds nothing into the loss or the gradients.
+  /// `defersLoggedStatistics` leaves every MoE layer's router entropy and roundoff-flip
+  /// fraction at 0, to be filled in by ``completeLoggedStatistics(_:)`` on the steps that log
+  /// them: the entropy takes a logarithm per token and expert, the flip probe repeats the
+  /// routing in float32 (a GEMM, a softmax and a plan), but neither draws a random number nor
+  /// feeds anything into the loss or the gradients.
   @discardableResult
-  public func forward(training: Bool, step: Int, defersRoundoffFlips: Bool = false)
+  public func forward(training: Bool, step: Int, defersLoggedStatistics: Bool = false)
     -> LossBreakdown
   {
     let n = config.tokensPerStep, c = config.channels, v = config.vocabSize
@@ -121,7 +122,7 @@ public final class Transformer {
       BFloat16.round(from: parameters.base, into: computeWeights.base, count: computeWeights.count)
     }
     let context = StepContext(
-      training: training, step: step, seed: seed, defersRoundoffFlips: defersRoundoffFlips)
+      training: training, step: step, seed: seed, defersLoggedStatistics: defersLoggedStatistics)
     let w = weightViews
     Embedding.forward(
       out: embedded.base, tokens: inputTokens.base, tokenEmbedding: w.weight(.tokenEmbedding),
@@ -177,15 +178,18 @@ public final class Transformer {
     return loss
   }
 
-  /// Fills in `loss` (the last forward pass's, made with `defersRoundoffFlips`) the
-  /// roundoff-flip fractions, exactly as that forward pass would have: call it before the
-  /// master weights change (the optimizer step) and before the next forward pass; backward
-  /// may come between.
-  public func completeRoundoffFlips(_ loss: inout LossBreakdown) {
+  /// Fills in `loss` (the last forward pass's, made with `defersLoggedStatistics`) the router
+  /// entropies and roundoff-flip fractions, exactly as that forward pass would have: call it
+  /// before the master weights change (the optimizer step) and before the next forward pass;
+  /// backward may come between.
+  public func completeLoggedStatistics(_ loss: inout LossBreakdown) {
     for (index, block) in blocks.enumerated() {
       guard let moe = block.feedForward.network.moeLayer, loss.layers[index].routing != nil
       else { continue }
-      loss.layers[index].routing?.roundoffFlipFraction = moe.roundoffFlipFraction()
+      var stats = MoELayer.Statistics()
+      moe.completeLoggedStatistics(&stats)
+      loss.layers[index].routing?.routerEntropy = stats.router.entropy
+      loss.layers[index].routing?.roundoffFlipFraction = stats.roundoffFlipFraction
     }
   }
 

@@ -65,14 +65,15 @@ final class MoELayer {
   /// `routerWeight` is the one the router computes with (the bfloat16 copy unless the router
   /// stays float32), `masterRouterWeight` the float32 master (for the flip metric);
   /// `capacity` is per routing group; `routingRandom` feeds the second-expert policy.
-  /// `defersRoundoffFlip` leaves ``Statistics/roundoffFlipFraction`` at 0 for a later
-  /// ``roundoffFlipFraction()`` (the probe draws nothing and feeds nothing back).
+  /// `defersLoggedStatistics` leaves the router entropy and the roundoff-flip fraction at 0
+  /// for a later ``completeLoggedStatistics(_:)`` (neither draws a random number nor feeds
+  /// anything back).
   func forward(
     inp: UnsafePointer<Float>, routerWeight: UnsafePointer<Float>,
     masterRouterWeight: UnsafePointer<Float>, expertWeights: (Int) -> FeedForwardWeights,
     capacity: Int, jitter: Float, clip: Float, expertDropout: Float,
     jitterRandom: inout RandomStream, routingRandom: inout RandomStream,
-    dropoutRandom: inout RandomStream, precision: Precision, defersRoundoffFlip: Bool = false
+    dropoutRandom: inout RandomStream, precision: Precision, defersLoggedStatistics: Bool = false
   ) -> Statistics {
     let n = rows, c = channels
     let round = precision.roundsToBFloat16
@@ -117,14 +118,21 @@ final class MoELayer {
     }
     if round { BFloat16.roundInPlace(out.base, count: n * c) }
     self.plan = plan
-    if !defersRoundoffFlip { stats.roundoffFlipFraction = roundoffFlipFraction() }
+    if !defersLoggedStatistics { completeLoggedStatistics(&stats) }
     return stats
   }
 
+  /// Fills in `stats` the router entropy and the roundoff-flip fraction of the last forward
+  /// pass. Valid until the master router weight changes (the optimizer step) or the next
+  /// forward pass; backward may come between.
+  func completeLoggedStatistics(_ stats: inout Statistics) {
+    stats.router.entropy = router.entropy()
+    stats.roundoffFlipFraction = roundoffFlipFraction()
+  }
+
   /// The roundoff-flip fraction of the last forward pass (see ``RoundoffFlipProbe``); 0 when
-  /// the precision has no probe. Valid until the master router weight changes (the optimizer
-  /// step) or the next forward pass.
-  func roundoffFlipFraction() -> Double {
+  /// the precision has no probe.
+  private func roundoffFlipFraction() -> Double {
     guard let flipProbe, let plan, let inputs = flipInputs else { return 0 }
     return flipProbe.flipFraction(
       plan: plan, routerInput: inputs.routerInput, masterWeight: inputs.masterWeight,

@@ -130,7 +130,7 @@ public final class Trainer {
   }
 
   /// What one step did. On a step the run does not log (see ``isLogged(step:verdict:)``) the
-  /// roundoff-flip fractions in `loss` are left at 0.
+  /// router entropies and roundoff-flip fractions in `loss` are left at 0.
   public struct StepOutcome: Sendable {
     public var loss: LossBreakdown
     /// Global gradient L2 norm before clipping.
@@ -145,7 +145,7 @@ public final class Trainer {
   public func trainStep(_ step: Int) -> StepOutcome {
     source.trainingBatch(step: step, into: model.inputTokens.base, targets: model.targetTokens.base)
     StepProfile.enter(.forward)
-    var loss = model.forward(training: true, step: step, defersRoundoffFlips: true)
+    var loss = model.forward(training: true, step: step, defersLoggedStatistics: true)
     StepProfile.leave()
     StepProfile.enter(.backward)
     model.backward()
@@ -159,7 +159,7 @@ public final class Trainer {
       otherTerms: [
         loss.total, loss.balanceLoss, loss.routerZLoss, loss.attentionZLoss, loss.outputZLoss,
       ])
-    if isLogged(step: step, verdict: verdict) { model.completeRoundoffFlips(&loss) }
+    if isLogged(step: step, verdict: verdict) { model.completeLoggedStatistics(&loss) }
     var update: UpdateStatistics?
     if verdict?.reason != .nonfinite {
       StepProfile.enter(.optimizer)
@@ -180,7 +180,7 @@ public final class Trainer {
       source.evaluationBatch(
         index: index, into: model.inputTokens.base, targets: model.targetTokens.base)
       total +=
-        model.forward(training: false, step: config.steps + index, defersRoundoffFlips: true)
+        model.forward(training: false, step: config.steps + index, defersLoggedStatistics: true)
         .crossEntropy
     }
     return total / Double(config.evaluationBatches)
