@@ -130,7 +130,8 @@ public final class Trainer {
   }
 
   /// What one step did. On a step the run does not log (see ``isLogged(step:verdict:)``) the
-  /// router entropies and roundoff-flip fractions in `loss` are left at 0.
+  /// router entropies and roundoff-flip fractions in `loss` are left at 0, and so are
+  /// Adafactor's update sizes in `update`.
   public struct StepOutcome: Sendable {
     public var loss: LossBreakdown
     /// Global gradient L2 norm before clipping.
@@ -159,13 +160,14 @@ public final class Trainer {
       otherTerms: [
         loss.total, loss.balanceLoss, loss.routerZLoss, loss.attentionZLoss, loss.outputZLoss,
       ])
-    if isLogged(step: step, verdict: verdict) { model.completeLoggedStatistics(&loss) }
+    let logged = isLogged(step: step, verdict: verdict)
+    if logged { model.completeLoggedStatistics(&loss) }
     var update: UpdateStatistics?
     if verdict?.reason != .nonfinite {
       StepProfile.enter(.optimizer)
       update = optimizer.step(
         parameters: model.parameters.base, gradients: model.gradients.base,
-        learningRate: learningRate, step: step)
+        learningRate: learningRate, step: step, measuringUpdate: logged)
       StepProfile.leave()
     }
     return StepOutcome(
