@@ -61,6 +61,7 @@ public final class Router {
 
   /// Computes logits, probabilities and the aux losses. `roundToBFloat16` rounds the logits
   /// and probabilities (plain bfloat16 mode); the weight passed in is already the compute copy.
+  /// The entropy is left at 0 (see ``entropy()``).
   func forward(
     inp: UnsafePointer<Float>, weight: UnsafePointer<Float>, jitterEpsilon: Float, clip: Float,
     random: inout RandomStream, roundToBFloat16: Bool
