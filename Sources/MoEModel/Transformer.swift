@@ -100,8 +100,16 @@ public final class Transformer {
   }
 
   /// Runs the forward pass on the tokens already in ``inputTokens`` and ``targetTokens``.
+  ///
+  /// `defersLoggedStatistics` leaves every MoE layer's router entropy and roundoff-flip
+  /// fraction at 0, to be filled in by ``completeLoggedStatistics(_:)`` on the steps that log
+  /// them: the entropy takes a logarithm per token and expert, the flip probe repeats the
+  /// routing in float32 (a GEMM, a softmax and a plan), but neither draws a random number nor
+  /// feeds anything into the loss or the gradients.
   @discardableResult
-  public func forward(training: Bool, step: Int) -> LossBreakdown {
+  public func forward(training: Bool, step: Int, defersLoggedStatistics: Bool = false)
+    -> LossBreakdown
+  {
     let n = config.tokensPerStep, c = config.channels, v = config.vocabSize
     for i in 0..<n {
       precondition(
@@ -113,7 +121,8 @@ public final class Transformer {
     if precision.roundsToBFloat16 {
       BFloat16.round(from: parameters.base, into: computeWeights.base, count: computeWeights.count)
     }
-    let context = StepContext(training: training, step: step, seed: seed)
+    let context = StepContext(
+      training: training, step: step, seed: seed, defersLoggedStatistics: defersLoggedStatistics)
     let w = weightViews
     Embedding.forward(
       out: embedded.base, tokens: inputTokens.base, tokenEmbedding: w.weight(.tokenEmbedding),
@@ -167,6 +176,21 @@ public final class Transformer {
     lastContext = context
     lastLoss = loss
     return loss
+  }
+
+  /// Fills in `loss` (the last forward pass's, made with `defersLoggedStatistics`) the router
+  /// entropies and roundoff-flip fractions, exactly as that forward pass would have: call it
+  /// before the master weights change (the optimizer step) and before the next forward pass;
+  /// backward may come between.
+  public func completeLoggedStatistics(_ loss: inout LossBreakdown) {
+    for (index, block) in blocks.enumerated() {
+      guard let moe = block.feedForward.network.moeLayer, loss.layers[index].routing != nil
+      else { continue }
+      var stats = MoELayer.Statistics()
+      moe.completeLoggedStatistics(&stats)
+      loss.layers[index].routing?.routerEntropy = stats.router.entropy
+      loss.layers[index].routing?.roundoffFlipFraction = stats.roundoffFlipFraction
+    }
   }
 
   /// Gradients of the last forward pass's total loss, written (not accumulated) into

@@ -81,7 +81,7 @@ public struct Adafactor: Optimizer {
 
   public mutating func step(
     parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
-    learningRate: Float, step: Int
+    learningRate: Float, step: Int, measuringUpdate: Bool
   ) -> UpdateStatistics {
     precondition(step >= 0, "Adafactor step must be ≥ 0")
     let decay = Adafactor.decay(step: step, exponent: config.decayExponent)
@@ -114,7 +114,8 @@ public struct Adafactor: Optimizer {
           stepSize *= max(config.epsilon2, Adafactor.rootMeanSquare(theta, count: size))
         }
         sliceSquares += Adafactor.apply(
-          direction: scratch.base, scale: Float(stepSize / denominator), to: theta, count: size)
+          direction: scratch.base, scale: Float(stepSize / denominator), to: theta, count: size,
+          measuring: measuringUpdate)
       }
       meter.add(sliceSquares, slice: index)
     }
@@ -226,11 +227,24 @@ public struct Adafactor: Optimizer {
     return sum
   }
 
-  /// `θ −= scale·direction`; returns Σ (θ_new − θ_old)² of the stored values.
+  /// `θ −= scale·direction`; returns Σ (θ_new − θ_old)² of the stored values when
+  /// `measuring`, else 0 (the stored θ are the same either way).
   static func apply(
     direction: UnsafePointer<Float>, scale: Float, to theta: UnsafeMutablePointer<Float>,
-    count: Int
+    count: Int, measuring: Bool = true
   ) -> Double {
+    guard measuring else {
+      var k = 0
+      while k + 8 <= count {
+        theta.store(theta.lanes(at: k) - scale * direction.lanes(at: k), at: k)
+        k += 8
+      }
+      while k < count {
+        theta[k] = theta[k] - scale * direction[k]
+        k += 1
+      }
+      return 0
+    }
     var low = SIMD4<Double>(), high = SIMD4<Double>()
     var k = 0
     while k + 8 <= count {

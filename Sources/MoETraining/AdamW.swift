@@ -57,7 +57,7 @@ public struct AdamW: Optimizer {
 
   public mutating func step(
     parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
-    learningRate: Float, step: Int
+    learningRate: Float, step: Int, measuringUpdate: Bool
   ) -> UpdateStatistics {
     precondition(step >= 0, "AdamW step must be ≥ 0")
     let t = Double(step + 1)

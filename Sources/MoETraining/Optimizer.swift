@@ -16,10 +16,26 @@ public protocol Optimizer: Sendable {
   var slices: [ParameterSlice] { get }
 
   /// Applies one update `θ ← θ − Δ(g)` with learning rate `learningRate` at 0-based `step`.
+  ///
+  /// With `measuringUpdate` false the caller will not read the update sizes, and an optimizer
+  /// may skip measuring them (Adafactor does: its ``UpdateStatistics/updateRMS`` and
+  /// ``UpdateStatistics/sliceUpdateRMS`` are then 0); the update itself is the same.
   mutating func step(
     parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
-    learningRate: Float, step: Int
+    learningRate: Float, step: Int, measuringUpdate: Bool
   ) -> UpdateStatistics
+}
+
+extension Optimizer {
+  /// One update with its sizes measured.
+  public mutating func step(
+    parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
+    learningRate: Float, step: Int
+  ) -> UpdateStatistics {
+    self.step(
+      parameters: parameters, gradients: gradients, learningRate: learningRate, step: step,
+      measuringUpdate: true)
+  }
 }
 
 /// How big the last update was.

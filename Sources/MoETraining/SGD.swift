@@ -36,7 +36,7 @@ public struct SGD: Optimizer {
 
   public mutating func step(
     parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
-    learningRate: Float, step: Int
+    learningRate: Float, step: Int, measuringUpdate: Bool
   ) -> UpdateStatistics {
     let momentum = Float(config.momentum)
     meter.reset()

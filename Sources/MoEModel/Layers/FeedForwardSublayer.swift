@@ -85,7 +85,7 @@ final class FeedForwardSublayer {
         jitter: context.training ? Float(cfg.routerJitter) : 0, clip: Float(cfg.routerLogitClip),
         expertDropout: context.training ? Float(cfg.expertDropoutRate) : 0,
         jitterRandom: &jitterRandom, routingRandom: &routingRandom, dropoutRandom: &dropoutRandom,
-        precision: precision)
+        precision: precision, defersLoggedStatistics: context.defersLoggedStatistics)
     }
     if dropoutActive {
       var random = context.random(.dropout, layer: l, site: 2)

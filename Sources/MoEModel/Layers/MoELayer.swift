@@ -15,6 +15,8 @@ final class MoELayer {
   let gathered: FloatBuffer, dGathered: FloatBuffer, dExpertOut: FloatBuffer
   let out: FloatBuffer
   private(set) var plan: RoutingPlan?
+  /// What the roundoff-flip probe of the last forward pass reads (plain bfloat16 only).
+  private var flipInputs: RoundoffFlipInputs?
   private var dGate: [Float]
 
   /// Per-layer routing metrics of the last forward pass.
@@ -63,12 +65,15 @@ final class MoELayer {
   /// `routerWeight` is the one the router computes with (the bfloat16 copy unless the router
   /// stays float32), `masterRouterWeight` the float32 master (for the flip metric);
   /// `capacity` is per routing group; `routingRandom` feeds the second-expert policy.
+  /// `defersLoggedStatistics` leaves the router entropy and the roundoff-flip fraction at 0
+  /// for a later ``completeLoggedStatistics(_:)`` (neither draws a random number nor feeds
+  /// anything back).
   func forward(
     inp: UnsafePointer<Float>, routerWeight: UnsafePointer<Float>,
     masterRouterWeight: UnsafePointer<Float>, expertWeights: (Int) -> FeedForwardWeights,
     capacity: Int, jitter: Float, clip: Float, expertDropout: Float,
     jitterRandom: inout RandomStream, routingRandom: inout RandomStream,
-    dropoutRandom: inout RandomStream, precision: Precision
+    dropoutRandom: inout RandomStream, precision: Precision, defersLoggedStatistics: Bool = false
   ) -> Statistics {
     let n = rows, c = channels
     let round = precision.roundsToBFloat16
@@ -80,11 +85,12 @@ final class MoELayer {
     var plan = strategy.plan(
       probs: router.probs.base, tokens: n, experts: experts, groupSize: groupSize,
       capacity: capacity, random: &routingRandom)
-    if let flipProbe {
-      stats.roundoffFlipFraction = flipProbe.flipFraction(
-        plan: plan, routerInput: router.projectedInput(inp), masterWeight: masterRouterWeight,
-        clip: clip, strategy: strategy, random: routingStart)
-    }
+    flipInputs =
+      flipProbe == nil
+      ? nil
+      : RoundoffFlipInputs(
+        routerInput: router.projectedInput(inp), masterWeight: masterRouterWeight, clip: clip,
+        random: routingStart)
     stats.secondExpertFraction = plan.secondExpertFraction
     if round { for i in plan.gate.indices { plan.gate[i] = BFloat16.round(plan.gate[i]) } }
     stats.droppedFraction = plan.droppedFraction
@@ -112,7 +118,25 @@ final class MoELayer {
     }
     if round { BFloat16.roundInPlace(out.base, count: n * c) }
     self.plan = plan
+    if !defersLoggedStatistics { completeLoggedStatistics(&stats) }
     return stats
+  }
+
+  /// Fills in `stats` the router entropy and the roundoff-flip fraction of the last forward
+  /// pass. Valid until the master router weight changes (the optimizer step) or the next
+  /// forward pass; backward may come between.
+  func completeLoggedStatistics(_ stats: inout Statistics) {
+    stats.router.entropy = router.entropy()
+    stats.roundoffFlipFraction = roundoffFlipFraction()
+  }
+
+  /// The roundoff-flip fraction of the last forward pass (see ``RoundoffFlipProbe``); 0 when
+  /// the precision has no probe.
+  private func roundoffFlipFraction() -> Double {
+    guard let flipProbe, let plan, let inputs = flipInputs else { return 0 }
+    return flipProbe.flipFraction(
+      plan: plan, routerInput: inputs.routerInput, masterWeight: inputs.masterWeight,
+      clip: inputs.clip, strategy: strategy, random: inputs.random)
   }
 
   /// Accumulates into `dinp` (N, C), the router weight gradient and the expert gradients.

@@ -58,6 +58,8 @@ struct StepContext {
   var training: Bool
   var step: Int
   var seed: UInt64
+  /// Leave the logged-only routing metrics for ``Transformer/completeLoggedStatistics(_:)``.
+  var defersLoggedStatistics = false
 
   /// A random stream for `purpose` at this step, in layer `layer`, at `site` within it.
   func random(_ purpose: RandomPurpose, layer: Int, site: UInt64 = 0) -> RandomStream {

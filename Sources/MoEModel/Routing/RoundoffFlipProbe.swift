@@ -57,3 +57,16 @@ final class RoundoffFlipProbe {
     return Double(flipped) / Double(n)
   }
 }
+
+/// What one layer's probe reads, saved by the forward pass so the metric can be computed
+/// later (only on the steps that log it). The pointers address buffers the model owns: the
+/// router input the projection read and the float32 master router weight; the fraction is
+/// the forward pass's only while neither has changed (before the optimizer step and the next
+/// forward pass).
+struct RoundoffFlipInputs {
+  var routerInput: UnsafePointer<Float>
+  var masterWeight: UnsafePointer<Float>
+  var clip: Float
+  /// The routing stream's state before the plan drew from it.
+  var random: RandomStream
+}

@@ -61,6 +61,7 @@ public final class Router {
 
   /// Computes logits, probabilities and the aux losses. `roundToBFloat16` rounds the logits
   /// and probabilities (plain bfloat16 mode); the weight passed in is already the compute copy.
+  /// The entropy is left at 0 (see ``entropy()``).
   func forward(
     inp: UnsafePointer<Float>, weight: UnsafePointer<Float>, jitterEpsilon: Float, clip: Float,
     random: inout RandomStream, roundToBFloat16: Bool
@@ -89,7 +90,7 @@ public final class Router {
     let groups = n / groupSize
     var meanProb = [Double](repeating: 0, count: groups * e)  // per (group, expert) sums
     for i in topFraction.indices { topFraction[i] = 0 }
-    var zSum: Double = 0, entropySum: Double = 0
+    var zSum: Double = 0
     for t in 0..<n {
       let p = probs.base + t * e
       let l = Softmax.row(out: p, inp: logits.base + t * e, count: e)
@@ -101,7 +102,6 @@ public final class Router {
       for x in 0..<e {
         meanProb[groupBase + x] += Double(p[x])
         if p[x] > p[best] { best = x }
-        if p[x] > 0 { entropySum -= Double(p[x]) * Double(ElementwiseMath.log(p[x])) }
       }
       if p[best].isNaN { stats.balanceLoss = .nan }
       topFraction[groupBase + best] += 1
@@ -119,8 +119,22 @@ public final class Router {
     stats.balanceLoss = stats.balanceLoss.isNaN ? .nan : balanceSum / Double(groups)
     let inverseN = 1 / Double(n)
     stats.zLoss = zSum * inverseN
-    stats.entropy = entropySum * inverseN
     return stats
+  }
+
+  /// ``Statistics/entropy`` of the last forward pass, which ``forward`` leaves at 0 (it is
+  /// logged only): `−(1/N)·Σ_n Σ_e p·ln p` over p > 0 of ``probs`` (rounded as forward left
+  /// them), summed in Double in token then expert order. Valid until the next forward pass.
+  func entropy() -> Double {
+    let n = rows, e = experts
+    var entropySum: Double = 0
+    for t in 0..<n {
+      let p = probs.base + t * e
+      for x in 0..<e where p[x] > 0 {
+        entropySum -= Double(p[x]) * Double(ElementwiseMath.log(p[x]))
+      }
+    }
+    return entropySum * (1 / Double(n))
   }
 
   /// Backpropagates `dgate`-derived probability gradients (already in ``dprobs``) plus the two

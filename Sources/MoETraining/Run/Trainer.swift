@@ -77,8 +77,7 @@ public final class Trainer {
       let update = outcome.update
       verdict = outcome.verdict
       if update != nil { stepsCompleted = step + 1 }
-      let isLast = step == config.steps - 1 || verdict != nil
-      if step % config.logEvery == 0 || isLast {
+      if isLogged(step: step, verdict: verdict) {
         let row = MetricsRow(
           step: step, learningRate: learningRate, loss: loss, gradientNorm: gradientNorm,
           update: update)
@@ -124,7 +123,15 @@ public final class Trainer {
     return result
   }
 
-  /// What one step did.
+  /// Whether the run logs a metrics row for `step`: every `logEvery` steps, the last step and
+  /// the step a divergence verdict ends the run on.
+  func isLogged(step: Int, verdict: DivergenceVerdict?) -> Bool {
+    step % config.logEvery == 0 || step == config.steps - 1 || verdict != nil
+  }
+
+  /// What one step did. On a step the run does not log (see ``isLogged(step:verdict:)``) the
+  /// router entropies and roundoff-flip fractions in `loss` are left at 0, and so are
+  /// Adafactor's update sizes in `update`.
   public struct StepOutcome: Sendable {
     public var loss: LossBreakdown
     /// Global gradient L2 norm before clipping.
@@ -139,7 +146,7 @@ public final class Trainer {
   public func trainStep(_ step: Int) -> StepOutcome {
     source.trainingBatch(step: step, into: model.inputTokens.base, targets: model.targetTokens.base)
     StepProfile.enter(.forward)
-    let loss = model.forward(training: true, step: step)
+    var loss = model.forward(training: true, step: step, defersLoggedStatistics: true)
     StepProfile.leave()
     StepProfile.enter(.backward)
     model.backward()
@@ -153,12 +160,14 @@ public final class Trainer {
       otherTerms: [
         loss.total, loss.balanceLoss, loss.routerZLoss, loss.attentionZLoss, loss.outputZLoss,
       ])
+    let logged = isLogged(step: step, verdict: verdict)
+    if logged { model.completeLoggedStatistics(&loss) }
     var update: UpdateStatistics?
     if verdict?.reason != .nonfinite {
       StepProfile.enter(.optimizer)
       update = optimizer.step(
         parameters: model.parameters.base, gradients: model.gradients.base,
-        learningRate: learningRate, step: step)
+        learningRate: learningRate, step: step, measuringUpdate: logged)
       StepProfile.leave()
     }
     return StepOutcome(
@@ -172,7 +181,9 @@ public final class Trainer {
     for index in 0..<config.evaluationBatches {
       source.evaluationBatch(
         index: index, into: model.inputTokens.base, targets: model.targetTokens.base)
-      total += model.forward(training: false, step: config.steps + index).crossEntropy
+      total +=
+        model.forward(training: false, step: config.steps + index, defersLoggedStatistics: true)
+        .crossEntropy
     }
     return total / Double(config.evaluationBatches)
   }
