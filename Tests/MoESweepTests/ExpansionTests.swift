@@ -248,18 +248,15 @@ import Testing
   }
 
   /// `bench --config study` measures the model the studies run: the `study` preset is the
-  /// base model of every study sweep (all but the example, and the pilot of the pre-registered
-  /// next regime, whose model differs on purpose: results/README.md).
+  /// base model of every study sweep of `TABLES.md` (the pilots and the old calibration differ
+  /// on purpose: results/README.md).
   @Test func theStudyPresetIsTheStudySweepsBaseModel() throws {
     let sweeps = SweepFixtures.repositoryRoot.appendingPathComponent("sweeps")
-    let files = try FileManager.default.contentsOfDirectory(atPath: sweeps.path)
-      .filter {
-        $0.hasSuffix(".json") && !["sweep.schema.json", "example.json", "pilot.json"].contains($0)
-      }
-    #expect(files.count >= 8)
-    for file in files {
-      let spec = try SweepDefinition.load(contentsOfFile: sweeps.appendingPathComponent(file).path)
-      #expect(spec.base.model == ModelPreset.study.config, "sweeps/\(file)")
+    #expect(StudyCatalog.studies.count == 7)
+    for study in StudyCatalog.studies {
+      let path = sweeps.appendingPathComponent("\(study.name).json").path
+      let spec = try SweepDefinition.load(contentsOfFile: path)
+      #expect(spec.base.model == ModelPreset.study.config, "sweeps/\(study.name).json")
     }
   }
 }

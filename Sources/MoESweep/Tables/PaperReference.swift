@@ -129,7 +129,8 @@ public enum StudyCatalog {
     Study(
       name: "lrsensitivity", title: "Learning-rate sensitivity (Wortsman et al. 2023)",
       rows: [],
-      note: "Wortsman et al.: QK-layernorm and the (output) z-loss lower learning-rate sensitivity."
+      note:
+        "Wortsman et al.: QK-layernorm and the (output) z-loss lower learning-rate sensitivity. Both are in every arm here, so the sweep asks whether the router z-loss (1e-3) lowers it further."
     ),
   ]
 }
