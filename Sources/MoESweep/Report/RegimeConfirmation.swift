@@ -26,13 +26,15 @@ public struct RegimeConfirmation: Sendable {
   public var rateAccepted: Bool {
     confirmation.divergenceRate.map { Self.acceptedRates.contains($0) } ?? false
   }
-  public var monotone: Bool {
-    let rates = neighbours.map { $0.divergenceRate ?? .nan }
-    return zip(rates, rates.dropFirst()).allSatisfy { $0 <= $1 }
-  }
+  public var monotone: Bool { adjacentRates.allSatisfy { $0 <= $1 } }
   public var cliff: Bool {
+    adjacentRates.contains { $0 <= Self.cliffLow && $1 >= Self.cliffHigh }
+  }
+  /// Consecutive pairs of the neighbours' pilot divergence rates (NaN where a point has none,
+  /// which fails every comparison).
+  private var adjacentRates: [(Double, Double)] {
     let rates = neighbours.map { $0.divergenceRate ?? .nan }
-    return zip(rates, rates.dropFirst()).contains { $0 <= Self.cliffLow && $1 >= Self.cliffHigh }
+    return Array(zip(rates, rates.dropFirst()))
   }
   public var accepted: Bool {
     rateAccepted && confirmation.e1 && confirmation.e2 && confirmation.e3 && monotone && !cliff
