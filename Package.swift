@@ -1,5 +1,21 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
+
+/// Release builds on x86-64 compile the numeric targets for Haswell (AVX2, FMA, BMI2): the
+/// eight-lane loops run 12-17% faster and give the same bits (Swift does not contract a·b + c
+/// into an FMA, so every operation rounds as before; runs were compared bit for bit).
+/// `CPUFeatures` refuses, with a message, to run such a build on an older CPU;
+/// `STMOE_PORTABLE=1 swift build -c release` builds for the x86-64 baseline instead.
+#if arch(x86_64)
+  let targetsHaswell = ProcessInfo.processInfo.environment["STMOE_PORTABLE"] != "1"
+#else
+  let targetsHaswell = false
+#endif
+let numericSettings: [SwiftSetting] =
+  targetsHaswell ? [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))] : []
+let cpuFeatureSettings: [CSetting] =
+  targetsHaswell ? [.define("STMOE_NUMERICS_TARGET_HASWELL", .when(configuration: .release))] : []
 
 let package = Package(
   name: "stmoe-sweep",
@@ -21,13 +37,16 @@ let package = Package(
     .target(name: "MoEConfig"),
 
     // MARK: Numerics: buffers in, buffers out
-    .target(name: "MoEKernels", dependencies: ["CBLAS"]),
+    .target(name: "MoEKernels", dependencies: ["CBLAS"], swiftSettings: numericSettings),
 
     // MARK: The model: config, routing, forward and backward
-    .target(name: "MoEModel", dependencies: ["MoEKernels", "MoEConfig"]),
+    .target(
+      name: "MoEModel", dependencies: ["MoEKernels", "MoEConfig"], swiftSettings: numericSettings),
 
     // MARK: One training run: optimizers, data, divergence, run record
-    .target(name: "MoETraining", dependencies: ["MoEModel", "MoEKernels", "MoEConfig"]),
+    .target(
+      name: "MoETraining", dependencies: ["MoEModel", "MoEKernels", "MoEConfig"],
+      swiftSettings: numericSettings),
 
     // MARK: Statistics (the only GSL caller)
     .target(name: "MoEStats", dependencies: ["CGSL"]),
@@ -39,10 +58,12 @@ let package = Package(
     .target(name: "MoEPlots"),
 
     // MARK: Command line
+    .target(name: "CPUFeatures", cSettings: cpuFeatureSettings),
     .executableTarget(
       name: "stmoe-sweep",
       dependencies: [
-        "MoESweep", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "MoESweep", "CPUFeatures",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: Tests

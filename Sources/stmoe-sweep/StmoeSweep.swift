@@ -1,4 +1,5 @@
 import ArgumentParser
+import CPUFeatures
 import MoEKernels
 import MoESweep
 
@@ -26,6 +27,7 @@ struct StmoeSweep: ParsableCommand {
   /// about a file, a results directory or a run (a malformed sweep, a lock another sweep holds),
   /// so it is printed alone, with exit code 1.
   static func main() {
+    stmoe_require_build_cpu_features()
     WorkerProcess.bindLifetimeToParentIfWorker()
     BLASCoreSelection.reexecuteIfNeeded()
     BLAS.threadCount = 1
