@@ -30,6 +30,13 @@ extension GSL {
     try evaluate("gsl_cdf_tdist_Q") { gsl_cdf_tdist_Q(x, nu) }
   }
 
+  /// Upper tail P(X > x) of the χ² distribution with ν degrees of freedom (`gsl_cdf_chisq_Q`).
+  static func chiSquaredUpperTail(_ x: Double, degreesOfFreedom nu: Double) throws(StatisticsError)
+    -> Double
+  {
+    try evaluate("gsl_cdf_chisq_Q") { gsl_cdf_chisq_Q(x, nu) }
+  }
+
   /// Binomial probability P(K = k) for K ~ Binomial(n, p) (`gsl_ran_binomial_pdf`).
   static func binomialProbability(_ k: Int, p: Double, n: Int) throws(StatisticsError) -> Double {
     let (k32, n32) = (try unsigned(k, "k"), try unsigned(n, "n"))
