@@ -18,6 +18,10 @@ struct PlotCommand: ParsableCommand {
       against quality, −held-out cross-entropy, mean ± sd over completed runs (y). Points whose \
       runs all diverged sit in the "all diverged" band; baseline points are black diamonds.
 
+      divergence-time.svg: per point, the fraction of its finished runs not yet diverged \
+      against step (Kaplan–Meier; completed runs censored at their last step). Only when some \
+      run diverged.
+
       router-z-loss.svg: router z-loss over training, one panel per MoE layer, one thin line per \
       run coloured by model.routerZLossCoefficient (ST-MoE Figure 7). Only when the sweep's \
       points use two or more coefficients.

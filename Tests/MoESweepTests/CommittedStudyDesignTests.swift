@@ -44,14 +44,24 @@ import Testing
     }
   }
 
-  /// No study run is a pilot-grid or calibration run (run ids hash the whole resolved config,
-  /// seed included).
+  /// The pilot grids of the regime protocols (1 and 2 run, 3 committed for the next round)
+  /// and the old calibration.
+  static let calibrationSweeps = [
+    "pilot", "pilot-init", "pilot-dense-moe", "pilot-multiplier", "pilot-multiplier-fine",
+    "calibrate",
+  ]
+
+  /// No study run is a pilot-grid or calibration run (run ids hash the whole
+  /// resolved config, seed included), and no study seed is one of theirs either.
   @Test func noStudyRunIsACalibrationRun() throws {
-    let calibration = try ["pilot", "pilot-init", "pilot-dense-moe", "calibrate"]
-      .flatMap { try Self.plan($0).runs.map(\.id) }
-    #expect(calibration.count == 96 + 64 + 96 + 84)
-    let studyIDs = try Self.studyPlans.flatMap { $0.runs.map(\.id) }
-    #expect(Set(studyIDs).count == studyIDs.count)
-    #expect(Set(studyIDs).isDisjoint(with: calibration))
+    let calibration = try Self.calibrationSweeps.map(Self.plan)
+    let runCounts: [Int] = calibration.map(\.runs.count)
+    #expect(runCounts == [96, 64, 96, 96, 96, 84])
+    let calibrationIDs = Set(calibration.flatMap { $0.runs.map(\.id) })
+    let calibrationSeeds = Set(calibration.flatMap { $0.runs.map(\.seed) })
+    let studyRuns = try Self.studyPlans.flatMap(\.runs)
+    #expect(Set(studyRuns.map(\.id)).count == studyRuns.count)
+    #expect(Set(studyRuns.map(\.id)).isDisjoint(with: calibrationIDs))
+    #expect(Set(studyRuns.map(\.seed)).isDisjoint(with: calibrationSeeds))
   }
 }

@@ -39,7 +39,8 @@ struct FigureTests {
     let written = try SweepFigures.write(results: fixture.results)
     #expect(
       written.map(\.lastPathComponent) == [
-        "loss.svg", "stability-quality.svg", "router-z-loss.svg", "max-router-logit.svg",
+        "loss.svg", "stability-quality.svg", "divergence-time.svg", "router-z-loss.svg",
+        "max-router-logit.svg",
       ])
     for url in written {
       #expect(url.deletingLastPathComponent().lastPathComponent == "figures")
@@ -50,6 +51,21 @@ struct FigureTests {
     let files = try FileManager.default.contentsOfDirectory(
       atPath: SweepFigures.directory(of: fixture.results).path)
     #expect(files.sorted() == written.map(\.lastPathComponent).sorted())
+  }
+
+  /// One step line per point with finished runs, from 1 down by 1/3 at each divergence
+  /// (point 0: 3 finished, 1 diverged; point 1: 3 finished, 1 diverged); no file when nothing
+  /// diverged.
+  @Test func divergenceTimeFigureHasAStepLinePerPointOnlyWhenARunDiverged() throws {
+    let fixture = try FigureFixture(sweep: Self.zLossSweep, outcome: Self.zLossOutcome)
+    defer { fixture.remove() }
+    let svg = try #require(try fixture.figure("divergence-time.svg"))
+    let labels = svg.elements(withClass: "legend-label").map(\.allText)
+    #expect(labels == ["routerZLossCoefficient=0", "routerZLossCoefficient=0.001"])
+    #expect(svg.elements(withClass: "series").count == 2)
+    let calm = try FigureFixture(sweep: Self.zLossSweep, outcome: { _ in .completed })
+    defer { calm.remove() }
+    #expect(try calm.figure("divergence-time.svg") == nil)
   }
 
   @Test func lossFigureHasOneLegendEntryPerPointAndACrossPerDivergedRun() throws {
@@ -184,7 +200,9 @@ struct FigureTests {
     #expect(outcome.status == 0)
     #expect(
       outcome.stdout
-        == ["loss", "stability-quality", "router-z-loss", "max-router-logit"].map {
+        == [
+          "loss", "stability-quality", "divergence-time", "router-z-loss", "max-router-logit",
+        ].map {
           "\(figures)/\($0).svg\n"
         }.joined())
   }

@@ -7,6 +7,8 @@ import MoETraining
 ///   one panel per point past 6 points.
 /// - `stability-quality.svg`, always: divergence rate with its Wilson interval against quality
 ///   mean ± sd, one point per sweep point.
+/// - `divergence-time.svg`, when some run diverged: the fraction of each point's finished runs
+///   not yet diverged against the step (Kaplan–Meier).
 /// - `router-z-loss.svg`, when the points use two or more `model.routerZLossCoefficient`s:
 ///   router z-loss per MoE layer, coloured by coefficient (ST-MoE Figure 7).
 /// - `max-router-logit.svg`, when the runs log MoE layers: max router logit per MoE layer.
@@ -30,8 +32,8 @@ public enum SweepFigures {
 
   /// Every file name `figures(of:)` can produce, in the order it produces them.
   public static let fileNames = [
-    LossFigure.fileName, StabilityQualityFigure.fileName, RouterLayerFigure.routerZLoss.fileName,
-    RouterLayerFigure.maxRouterLogit.fileName,
+    LossFigure.fileName, StabilityQualityFigure.fileName, DivergenceTimeFigure.fileName,
+    RouterLayerFigure.routerZLoss.fileName, RouterLayerFigure.maxRouterLogit.fileName,
   ]
 
   /// Where ``write(results:)`` puts the files: `DIR/figures/`.
@@ -49,6 +51,9 @@ public enum SweepFigures {
       Figure(fileName: LossFigure.fileName, svg: LossFigure.svg(input)),
       Figure(fileName: StabilityQualityFigure.fileName, svg: StabilityQualityFigure.svg(input)),
     ]
+    if let svg = DivergenceTimeFigure.svg(input) {
+      figures.append(Figure(fileName: DivergenceTimeFigure.fileName, svg: svg))
+    }
     for figure in [RouterLayerFigure.routerZLoss, .maxRouterLogit] {
       if let svg = figure.svg(input) { figures.append(Figure(fileName: figure.fileName, svg: svg)) }
     }

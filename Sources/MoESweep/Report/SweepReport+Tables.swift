@@ -88,8 +88,9 @@ extension SweepReport {
       rows: zip(plan.points, points).map { PointLine(point: $0, statistics: $1) })
   }
 
-  /// Counts, the divergence rate with its intervals and its comparison with the baseline, and
-  /// quality with its comparison (see ``VariantStatistics``).
+  /// Counts, the divergence rate with its intervals and its comparison with the baseline, the
+  /// divergence steps and their log-rank comparison, and quality with its comparison (see
+  /// ``VariantStatistics``).
   static let pointStatisticsColumns: [CSVTable.Column<PointLine>] = [
     .init("runs") { line in
       let s = line.statistics
@@ -119,6 +120,12 @@ extension SweepReport {
     .init("divergenceVerdict") { line in
       line.statistics.divergenceComparison.map { .text($0.verdict.rawValue) } ?? .empty
     },
+    .init("divergenceStepMedian") { .optional($0.statistics.divergenceStepMedian) },
+    .init("divergenceStepMin") { .optional($0.statistics.divergenceSteps.first) },
+    .init("divergenceStepMax") { .optional($0.statistics.divergenceSteps.last) },
+    .init("logRankExpectedDiverged") { .optional($0.statistics.logRank?.expectedA) },
+    .init("logRankPValue") { .optional($0.statistics.logRank?.pValue) },
+    .init("logRankPValueHolm") { .optional($0.statistics.logRankHolmPValue) },
     .init("qualityRuns") { .integer($0.statistics.qualities.count) },
     .init("qualityMean") { .optional($0.statistics.quality?.mean) },
     .init("qualitySD") { .optional($0.statistics.quality?.standardDeviation) },

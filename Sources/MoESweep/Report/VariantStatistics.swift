@@ -16,6 +16,11 @@ import MoETraining
 ///   quarter of training of every run that reached it, diverged later or not: mean, sd, 95%
 ///   t-interval, and the Welch difference from the baseline with its 95% interval. Unlike
 ///   quality it does not select the survivors.
+/// - **Time to divergence**: every finished run as an event time (a diverged run at its
+///   divergence step, a completed run censored at its last step), the diverged runs' median and
+///   range, and the **log-rank test** against the baseline (secondary to Fisher's; Holm-adjusted
+///   across the sweep's points): it tells arms apart that diverge equally often but at
+///   different times, as in a regime where divergence is a clock.
 public struct VariantStatistics: Sendable {
   public var label: String
   public var completed: Int
@@ -41,6 +46,22 @@ public struct VariantStatistics: Sendable {
   /// Mean checkpoint CE minus the baseline's, and its 95% Welch interval.
   public var checkpointDifference: Double?
   public var checkpointDifferenceInterval: ClosedRange<Double>?
+  /// Divergence steps of the diverged runs, ascending.
+  public var divergenceSteps: [Int]
+  /// Every finished run: diverged at its divergence step, or censored at its last step.
+  public var eventTimes: [EventTime]
+  /// Log-rank test of ``eventTimes`` against the baseline's, and its Holm-adjusted p-value.
+  public var logRank: LogRankTest?
+  public var logRankHolmPValue: Double?
+
+  /// Median of ``divergenceSteps`` (the mean of the middle two for an even count).
+  public var divergenceStepMedian: Double? {
+    guard !divergenceSteps.isEmpty else { return nil }
+    let middle = divergenceSteps.count / 2
+    return divergenceSteps.count.isMultiple(of: 2)
+      ? Double(divergenceSteps[middle - 1] + divergenceSteps[middle]) / 2
+      : Double(divergenceSteps[middle])
+  }
 
   /// `results` holds one entry per planned seed (nil where the run has no result yet);
   /// `checkpoint` is computed from their metrics (none by default).
@@ -55,6 +76,17 @@ public struct VariantStatistics: Sendable {
     diverged = results.filter { $0?.status == .diverged }.count
     crashed = results.filter { $0?.status == .crashed }.count
     missing = results.filter { $0 == nil }.count
+    divergenceSteps = results.compactMap { $0?.status == .diverged ? $0?.divergence?.step : nil }
+      .sorted()
+    eventTimes = results.compactMap { result in
+      guard let result else { return nil }
+      switch result.status {
+      case .diverged:
+        return result.divergence.map { EventTime(time: Double($0.step), event: true) }
+      case .completed: return EventTime(time: Double(result.stepsCompleted), event: false)
+      default: return nil
+      }
+    }
     qualities = results.compactMap { $0?.status == .completed ? $0?.quality : nil }.filter(
       \.isFinite)
     let n = completed + diverged
@@ -70,6 +102,7 @@ public struct VariantStatistics: Sendable {
         divergedA: diverged, runsA: finished, divergedB: baseline.diverged, runsB: baseline.finished
       )
     }
+    logRank = try LogRankTest(eventTimes, baseline.eventTimes)
     welch = try WelchTStatistic(qualities, baseline.qualities)
     if let mine = quality?.mean, let theirs = baseline.quality?.mean {
       qualityDifference = mine - theirs
@@ -82,11 +115,18 @@ public struct VariantStatistics: Sendable {
     checkpointDifferenceInterval = try checkpointWelch?.differenceInterval()
   }
 
-  /// Holm-adjusts the Fisher p-values of every non-baseline point together.
+  /// Holm-adjusts the Fisher p-values of every non-baseline point together, and the log-rank
+  /// p-values together.
   public static func adjustForMultipleComparisons(_ points: inout [VariantStatistics]) throws {
     let indices = points.indices.filter { points[$0].divergenceComparison != nil }
     let adjusted = try MultipleTesting.holmAdjusted(
       indices.map { points[$0].divergenceComparison!.pValue })
     for (index, value) in zip(indices, adjusted) { points[index].holmPValue = value }
+    let logRankIndices = points.indices.filter { points[$0].logRank != nil }
+    let logRankAdjusted = try MultipleTesting.holmAdjusted(
+      logRankIndices.map { points[$0].logRank!.pValue })
+    for (index, value) in zip(logRankIndices, logRankAdjusted) {
+      points[index].logRankHolmPValue = value
+    }
   }
 }

@@ -55,7 +55,9 @@ public struct TablesDocument: Sendable {
     difference" says the interval contains 0, not that the paper fails. Quality is shown twice:
     over completed runs (survivors only), and as the training cross-entropy at a quarter of
     training of every run that reached it; the quality-direction verdict uses the latter's 95%
-    Welch interval.
+    Welch interval. The diverged runs' divergence steps are shown as median [range]; each
+    study's `summary.csv` adds a secondary log-rank test of the time to divergence (completed
+    runs censored at the last step) against the baseline.
 
     """
 
@@ -113,14 +115,15 @@ public struct TablesDocument: Sendable {
     }
     text +=
       "| Row | Paper: stable | Paper: quality | Ours: stable | Ours: divergence rate [95% Wilson] "
+    text += "| Ours: diverged at step, median [range] "
     text += "| Δ divergence rate vs baseline [95% Newcombe] | p Fisher (Holm, all rows) "
     text += "| Ours: quality mean ± sd (completed) | Δ quality, completed (p Welch) "
     text += "| Ours: CE at checkpoint, mean ± sd (n) | Δ CE at checkpoint [95% Welch] "
     text += "| Paper: direction | Ours: divergence verdict | Ours: quality direction agrees? |\n"
-    text += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+    text += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     for row in entry.study.rows {
       guard let index = report.plan.points.firstIndex(where: { $0.label == row.label }) else {
-        text += "| \(row.label) | missing from the sweep file ||||||||||||\n"
+        text += "| \(row.label) | missing from the sweep file |||||||||||||\n"
         continue
       }
       let stats = report.points[index]
@@ -136,6 +139,10 @@ public struct TablesDocument: Sendable {
         stats.divergenceRate.map { r in
           Self.f(r, 2)
             + (stats.wilson.map { " [\(Self.f($0.lower, 2)), \(Self.f($0.upper, 2))]" } ?? "")
+        } ?? "—"
+      let divergenceSteps =
+        stats.divergenceStepMedian.map { median in
+          "\(Self.f(median, 0)) [\(stats.divergenceSteps[0]), \(stats.divergenceSteps.last!)]"
         } ?? "—"
       let quality =
         stats.quality.map { q in
@@ -168,7 +175,8 @@ public struct TablesDocument: Sendable {
       let qualityAgreement =
         isBaseline ? "baseline" : qualityDirection(row.paperQualityDelta, stats)
       text += "| \(row.label) | \(row.paperStable ?? "—") | \(paperQuality) | \(stable) | \(rate) "
-      text += "| \(difference) | \(fisher) | \(quality) | \(delta) | \(checkpoint) "
+      text +=
+        "| \(divergenceSteps) | \(difference) | \(fisher) | \(quality) | \(delta) | \(checkpoint) "
       text += "| \(checkpointDelta) "
       text += "| \(row.expectation.rawValue) | \(stability) | \(qualityAgreement) |\n"
     }
