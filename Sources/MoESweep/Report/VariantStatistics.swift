@@ -46,10 +46,10 @@ public struct VariantStatistics: Sendable {
   /// Mean checkpoint CE minus the baseline's, and its 95% Welch interval.
   public var checkpointDifference: Double?
   public var checkpointDifferenceInterval: ClosedRange<Double>?
-  /// Divergence steps of the diverged runs, ascending.
-  public var divergenceSteps: [Int]
   /// Every finished run: diverged at its divergence step, or censored at its last step.
   public var eventTimes: [EventTime]
+  /// Divergence steps of the diverged runs, ascending.
+  public var divergenceSteps: [Int] { eventTimes.filter(\.event).map { Int($0.time) }.sorted() }
   /// Log-rank test of ``eventTimes`` against the baseline's, and its Holm-adjusted p-value.
   public var logRank: LogRankTest?
   public var logRankHolmPValue: Double?
@@ -76,8 +76,6 @@ public struct VariantStatistics: Sendable {
     diverged = results.filter { $0?.status == .diverged }.count
     crashed = results.filter { $0?.status == .crashed }.count
     missing = results.filter { $0 == nil }.count
-    divergenceSteps = results.compactMap { $0?.status == .diverged ? $0?.divergence?.step : nil }
-      .sorted()
     eventTimes = results.compactMap { result in
       guard let result else { return nil }
       switch result.status {
