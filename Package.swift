@@ -2,8 +2,8 @@
 import Foundation
 import PackageDescription
 
-/// Release builds on x86-64 compile the numeric targets for Haswell (AVX2, FMA, BMI2): the
-/// eight-lane loops run 12-17% faster and give the same bits (Swift does not contract a·b + c
+/// Release builds on x86-64 compile the numeric targets for Haswell (AVX2, FMA, BMI2): study
+/// runs take 11-19% less time (README, Speed) and give the same bits (Swift does not contract a·b + c
 /// into an FMA, so every operation rounds as before; runs were compared bit for bit).
 /// `CPUFeatures` refuses, with a message, to run such a build on an older CPU;
 /// `STMOE_PORTABLE=1 swift build -c release` builds for the x86-64 baseline instead.

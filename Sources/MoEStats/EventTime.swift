@@ -9,3 +9,14 @@ public struct EventTime: Hashable, Sendable {
     self.event = event
   }
 }
+
+extension [EventTime] {
+  /// The distinct times at which an event happened, ascending.
+  var distinctEventTimes: [Double] { Set(filter(\.event).map(\.time)).sorted() }
+
+  /// At time `t`: the subjects at risk (time ≥ t, so one censored at t is still at risk) and
+  /// the events.
+  func riskSet(at t: Double) -> (atRisk: Int, events: Int) {
+    (count(where: { $0.time >= t }), count(where: { $0.event && $0.time == t }))
+  }
+}

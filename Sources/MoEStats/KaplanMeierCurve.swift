@@ -23,9 +23,8 @@ public struct KaplanMeierCurve: Hashable, Sendable {
     end = times.map(\.time).max()
     var survival = 1.0
     var drops: [Drop] = []
-    for t in Set(times.filter(\.event).map(\.time)).sorted() {
-      let atRisk = times.count(where: { $0.time >= t })
-      let events = times.count(where: { $0.event && $0.time == t })
+    for t in times.distinctEventTimes {
+      let (atRisk, events) = times.riskSet(at: t)
       let after = survival * (1 - Double(events) / Double(atRisk))
       drops.append(Drop(time: t, before: survival, after: after))
       survival = after

@@ -31,17 +31,15 @@ public struct LogRankTest: Hashable, Sendable {
   public init?(_ a: [EventTime], _ b: [EventTime]) throws(StatisticsError) {
     try Validation.finite(a.map(\.time), "a")
     try Validation.finite(b.map(\.time), "b")
-    let eventTimes = Set((a + b).filter(\.event).map(\.time)).sorted()
     var observed = 0
     var expected = 0.0
     var variance = 0.0
-    for t in eventTimes {
-      let atRiskA = Double(a.count(where: { $0.time >= t }))
-      let atRisk = atRiskA + Double(b.count(where: { $0.time >= t }))
-      let eventsA = a.count(where: { $0.event && $0.time == t })
-      let events = Double(eventsA + b.count(where: { $0.event && $0.time == t }))
-      observed += eventsA
-      let share = atRiskA / atRisk
+    for t in (a + b).distinctEventTimes {
+      let (inA, inB) = (a.riskSet(at: t), b.riskSet(at: t))
+      let atRisk = Double(inA.atRisk + inB.atRisk)
+      let events = Double(inA.events + inB.events)
+      observed += inA.events
+      let share = Double(inA.atRisk) / atRisk
       expected += events * share
       if atRisk > 1 { variance += events * share * (1 - share) * (atRisk - events) / (atRisk - 1) }
     }

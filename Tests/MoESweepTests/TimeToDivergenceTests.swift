@@ -51,8 +51,8 @@ import Testing
   @Test func divergenceStepsAreSortedWithTheirMedian() throws {
     let (baseline, slower) = try Self.statistics()
     #expect(baseline.divergenceSteps == [100, 200])
-    #expect(baseline.divergenceStepMedian == 150)
-    #expect(slower.divergenceStepMedian == 250)
+    #expect(baseline.divergenceStepSummary?.median == 150)
+    #expect(slower.divergenceStepSummary?.median == 250)
     // The crashed and the missing runs are not event times.
     #expect(baseline.eventTimes.count == 4)
     #expect(slower.eventTimes.count == 4)

@@ -120,7 +120,7 @@ extension SweepReport {
     .init("divergenceVerdict") { line in
       line.statistics.divergenceComparison.map { .text($0.verdict.rawValue) } ?? .empty
     },
-    .init("divergenceStepMedian") { .optional($0.statistics.divergenceStepMedian) },
+    .init("divergenceStepMedian") { .optional($0.statistics.divergenceStepSummary?.median) },
     .init("divergenceStepMin") { .optional($0.statistics.divergenceSteps.first) },
     .init("divergenceStepMax") { .optional($0.statistics.divergenceSteps.last) },
     .init("logRankExpectedDiverged") { .optional($0.statistics.logRank?.expectedA) },

@@ -50,18 +50,11 @@ public struct VariantStatistics: Sendable {
   public var eventTimes: [EventTime]
   /// Divergence steps of the diverged runs, ascending.
   public var divergenceSteps: [Int] { eventTimes.filter(\.event).map { Int($0.time) }.sorted() }
+  /// Median, quartiles and range of the divergence steps (nil when no run diverged).
+  public var divergenceStepSummary: SampleSummary?
   /// Log-rank test of ``eventTimes`` against the baseline's, and its Holm-adjusted p-value.
   public var logRank: LogRankTest?
   public var logRankHolmPValue: Double?
-
-  /// Median of ``divergenceSteps`` (the mean of the middle two for an even count).
-  public var divergenceStepMedian: Double? {
-    guard !divergenceSteps.isEmpty else { return nil }
-    let middle = divergenceSteps.count / 2
-    return divergenceSteps.count.isMultiple(of: 2)
-      ? Double(divergenceSteps[middle - 1] + divergenceSteps[middle]) / 2
-      : Double(divergenceSteps[middle])
-  }
 
   /// `results` holds one entry per planned seed (nil where the run has no result yet);
   /// `checkpoint` is computed from their metrics (none by default).
@@ -85,6 +78,7 @@ public struct VariantStatistics: Sendable {
       default: return nil
       }
     }
+    divergenceStepSummary = try SampleSummary(eventTimes.filter(\.event).map(\.time))
     qualities = results.compactMap { $0?.status == .completed ? $0?.quality : nil }.filter(
       \.isFinite)
     let n = completed + diverged

@@ -141,8 +141,8 @@ public struct TablesDocument: Sendable {
             + (stats.wilson.map { " [\(Self.f($0.lower, 2)), \(Self.f($0.upper, 2))]" } ?? "")
         } ?? "—"
       let divergenceSteps =
-        stats.divergenceStepMedian.map { median in
-          "\(Self.f(median, 0)) [\(stats.divergenceSteps[0]), \(stats.divergenceSteps.last!)]"
+        stats.divergenceStepSummary.map { steps in
+          "\(Self.f(steps.median, 0)) [\(Self.f(steps.minimum, 0)), \(Self.f(steps.maximum, 0))]"
         } ?? "—"
       let quality =
         stats.quality.map { q in
