@@ -3,11 +3,6 @@ import Testing
 
 /// The two-sample log-rank test.
 @Suite struct LogRankTestTests {
-  static func sample(events: [Double], censored: [Double] = []) -> [EventTime] {
-    events.map { EventTime(time: $0, event: true) }
-      + censored.map { EventTime(time: $0, event: false) }
-  }
-
   // A = {1, 2, 4+}, B = {2, 3, 5+} (+ = censored). By hand, at the event times:
   //   t = 1: n = 6, n_A = 3, d = 1, d_A = 1: E += 1/2,  V += 1·½·½·5/5 = 1/4;
   //   t = 2: n = 5, n_A = 2, d = 2, d_A = 1: E += 4/5,  V += 2·(2/5)(3/5)·3/4 = 9/25;
@@ -18,7 +13,8 @@ import Testing
   @Test func matchesHandComputationAndScipy() throws {
     let test = try #require(
       try LogRankTest(
-        Self.sample(events: [1, 2], censored: [4]), Self.sample(events: [2, 3], censored: [5])))
+        EventTimeFixtures.sample(events: [1, 2], censored: [4]),
+        EventTimeFixtures.sample(events: [2, 3], censored: [5])))
     #expect(test.observedA == 2)
     #expect(agrees(test.expectedA, 49.0 / 30, relative: 1e-12))
     #expect(agrees(test.variance, 749.0 / 900, relative: 1e-12))
@@ -33,11 +29,7 @@ import Testing
   // (1.17.1) gives statistic −4.097919104767264 (χ² = 16.792940989216536), pvalue
   // 4.168809109334529e-05.
   @Test func matchesTheGehanLeukaemiaExample() throws {
-    let mercaptopurine = Self.sample(
-      events: [6, 6, 6, 7, 10, 13, 16, 22, 23],
-      censored: [6, 9, 10, 11, 17, 19, 20, 25, 32, 32, 34, 35])
-    let placebo = Self.sample(
-      events: [1, 1, 2, 2, 3, 4, 4, 5, 5, 8, 8, 8, 8, 11, 11, 12, 12, 15, 17, 22, 23])
+    let (mercaptopurine, placebo) = (EventTimeFixtures.mercaptopurine, EventTimeFixtures.placebo)
     let test = try #require(try LogRankTest(mercaptopurine, placebo))
     #expect(test.observedA == 9)
     #expect(matches(test.expectedA, 19.3, places: 1))
@@ -47,8 +39,8 @@ import Testing
 
   /// Swapping the samples changes O − E's sign, not χ² or p.
   @Test func isSymmetric() throws {
-    let a = Self.sample(events: [3, 5, 8], censored: [10, 10])
-    let b = Self.sample(events: [1, 2, 2, 6], censored: [10])
+    let a = EventTimeFixtures.sample(events: [3, 5, 8], censored: [10, 10])
+    let b = EventTimeFixtures.sample(events: [1, 2, 2, 6], censored: [10])
     let ab = try #require(try LogRankTest(a, b))
     let ba = try #require(try LogRankTest(b, a))
     #expect(agrees(ab.statistic, ba.statistic, relative: 1e-12))
@@ -60,9 +52,11 @@ import Testing
   @Test func undefinedAndInvalidInputs() throws {
     #expect(
       try LogRankTest(
-        Self.sample(events: [], censored: [5, 5]), Self.sample(events: [], censored: [5])) == nil)
+        EventTimeFixtures.sample(events: [], censored: [5, 5]),
+        EventTimeFixtures.sample(events: [], censored: [5])) == nil)
     #expect(throws: StatisticsError.self) {
-      try LogRankTest(Self.sample(events: [.nan]), Self.sample(events: [1]))
+      try LogRankTest(
+        EventTimeFixtures.sample(events: [.nan]), EventTimeFixtures.sample(events: [1]))
     }
   }
 }

@@ -20,8 +20,10 @@ enum ReportFixtures {
     if let divergedAt {
       result.status = .diverged
       result.divergence = DivergenceVerdict(step: divergedAt, reason: .spike, loss: 9)
+      result.stepsCompleted = divergedAt
     } else {
       result.status = .completed
+      result.stepsCompleted = run.config.steps
       result.evaluationCrossEntropy = evaluationCrossEntropy
       result.quality = evaluationCrossEntropy.map { -$0 }
     }

@@ -69,6 +69,26 @@ struct TablesDocumentTests {
     #expect(baseline.contains("step 70: 3.100 ± 0.107 (n=8)"))
   }
 
+  // The primary, time-to-divergence columns on the same outcomes, 300-step runs. By hand:
+  // baseline Ŝ = 1 to step 200, then 2/8: RMST 200 + 100/4 = 225, Var = 25²·6/(8·2) = 234.375
+  // (se 15.31); clipping never diverges: 300, Var 0; z-loss all at 50: 50, Var 0. So Δ RMST =
+  // +75 and −175, each ± 1.959964·15.309 = ± 30.005: [45, 105] and [−205, −145]. Log-rank
+  // (scipy.stats.chi2.sf): clipping O = 0, E = 6·8/16 = 3, V = 6·¼·10/15 = 1, χ² = 9,
+  // p = 0.0026998; z-loss O = 8, E = 4, V = 8·¼·8/15, χ² = 15, p = 1.0751e-4. Holm over both:
+  // 2·1.0751e-4 = 2.15e-4 and max(0.0027, 2.15e-4) = 0.0027.
+  @Test func timeVerdictsFollowHolmAndTheRestrictedMeanInterval() throws {
+    let lines = try markdown()
+    let clipping = try #require(lines.first { $0.hasPrefix("| Update clipping") })
+    #expect(clipping.contains("| 300 ± 0 | +75 [45, 105] | 0.003 |"))
+    #expect(clipping.contains("**yes**: delays divergence (Δ in [45, 105] steps, Holm p = 0.003)"))
+    let zloss = try #require(lines.first { $0.hasPrefix("| Router z-loss") })
+    #expect(zloss.contains("| 50 ± 0 | -175 [-205, -145] | 2.2e-04 |"))
+    #expect(
+      zloss.contains("**no**: hastens divergence (Δ in [-205, -145] steps, Holm p = 2.2e-04)"))
+    let baseline = try #require(lines.first { $0.hasPrefix("| Baseline") })
+    #expect(baseline.contains("| 225 ± 15 |"))
+  }
+
   /// The table4 study with the divergence outcomes of ``markdown()`` and no metrics.
   static func outcomesOnly() throws -> (Study, SweepReport) {
     let plan = try SweepPlan(SweepDefinition.load(from: Data(sweep.utf8)))

@@ -41,9 +41,10 @@ import Testing
       return out
     }
     let baseline = try VariantStatistics(
-      label: "Baseline", results: results(point: 0, diverged: [200, 100], completed: 2))
+      label: "Baseline", results: results(point: 0, diverged: [200, 100], completed: 2),
+      horizon: 300)
     var slower = try VariantStatistics(
-      label: "Slower", results: results(point: 1, diverged: [250], completed: 3))
+      label: "Slower", results: results(point: 1, diverged: [250], completed: 3), horizon: 300)
     try slower.compare(with: baseline)
     return (baseline, slower)
   }
@@ -70,5 +71,21 @@ import Testing
     #expect(test.observedA == 1)
     #expect(abs(test.expectedA - 73.0 / 42) < 1e-12)
     #expect(abs(test.statistic - 961.0 / 1265) < 1e-12)
+  }
+
+  // Restricted mean up to 300 steps. Baseline: Ŝ = 1, 3/4, 1/2 on [0, 100), [100, 200),
+  // [200, 300]: 100 + 75 + 50 = 225, Var = 50²/(3·2) + 125²/(4·3) = 1718.75. Slower: 250 +
+  // 3/4·50 = 287.5, Var = 37.5²/(4·3) = 117.1875. R's survfit (rmean = 300) gives rmean 225,
+  // se 41.4578098794 and 287.5, se 10.8253175473. Difference 62.5 ± 1.959964·√1835.9375 =
+  // [−21.4802256702, 146.4802256702].
+  @Test func restrictedMeanDifferenceMatchesHandComputationAndR() throws {
+    let (baseline, slower) = try Self.statistics()
+    #expect(baseline.restrictedMean?.estimate == 225)
+    #expect(abs((baseline.restrictedMean?.standardError ?? 0) - 41.4578098794) < 1e-9)
+    #expect(abs((slower.restrictedMean?.standardError ?? 0) - 10.8253175473) < 1e-9)
+    let difference = try #require(slower.restrictedMeanDifference)
+    #expect(difference.estimate == 62.5)
+    #expect(abs(difference.lower - -21.4802256702) < 1e-9)
+    #expect(abs(difference.upper - 146.4802256702) < 1e-9)
   }
 }

@@ -126,6 +126,19 @@ extension SweepReport {
     .init("logRankExpectedDiverged") { .optional($0.statistics.logRank?.expectedA) },
     .init("logRankPValue") { .optional($0.statistics.logRank?.pValue) },
     .init("logRankPValueHolm") { .optional($0.statistics.logRankHolmPValue) },
+    .init("divergenceStepRestrictedMean") { .optional($0.statistics.restrictedMean?.estimate) },
+    .init("divergenceStepRestrictedMeanSE") {
+      .optional($0.statistics.restrictedMean?.standardError)
+    },
+    .init("divergenceStepRestrictedMeanDifference") {
+      .optional($0.statistics.restrictedMeanDifference?.estimate)
+    },
+    .init("divergenceStepRestrictedMeanDifferenceLower") {
+      .optional($0.statistics.restrictedMeanDifference?.lower)
+    },
+    .init("divergenceStepRestrictedMeanDifferenceUpper") {
+      .optional($0.statistics.restrictedMeanDifference?.upper)
+    },
     .init("qualityRuns") { .integer($0.statistics.qualities.count) },
     .init("qualityMean") { .optional($0.statistics.quality?.mean) },
     .init("qualitySD") { .optional($0.statistics.quality?.standardDeviation) },

@@ -30,7 +30,8 @@ public struct SweepReport: Sendable {
         steps: runs.first?.config.steps ?? 0,
         runs: runs.map { (results[$0.id], metrics[$0.id]) })
       return try VariantStatistics(
-        label: point.label, results: runs.map { results[$0.id] }, checkpoint: checkpoint)
+        label: point.label, results: runs.map { results[$0.id] }, checkpoint: checkpoint,
+        horizon: runs.first?.config.steps)
     }
     for point in plan.points where !plan.isBaseline(point) {
       try points[point.index].compare(with: points[plan.baselinePoint(for: point).index])

@@ -20,7 +20,10 @@ import MoETraining
 ///   divergence step, a completed run censored at its last step), the diverged runs' median and
 ///   range, and the **log-rank test** against the baseline (secondary to Fisher's; Holm-adjusted
 ///   across the sweep's points): it tells arms apart that diverge equally often but at
-///   different times, as in a regime where divergence is a clock.
+///   different times, as in a regime where divergence is a clock. Its effect size is the
+///   **restricted mean time to divergence** up to the run length (``RestrictedMeanTime``: the
+///   mean number of steps a run trains before diverging, a completed run counting the run
+///   length) and its difference from the baseline's with a 95% normal interval.
 public struct VariantStatistics: Sendable {
   public var label: String
   public var completed: Int
@@ -55,12 +58,18 @@ public struct VariantStatistics: Sendable {
   /// Log-rank test of ``eventTimes`` against the baseline's, and its Holm-adjusted p-value.
   public var logRank: LogRankTest?
   public var logRankHolmPValue: Double?
+  /// Restricted mean time to divergence up to the run length (nil without a horizon or runs).
+  public var restrictedMean: RestrictedMeanTime?
+  /// This point's restricted mean minus the baseline's, with its 95% interval.
+  public var restrictedMeanDifference: RestrictedMeanDifference?
 
   /// `results` holds one entry per planned seed (nil where the run has no result yet);
-  /// `checkpoint` is computed from their metrics (none by default).
+  /// `checkpoint` is computed from their metrics (none by default); `horizon` is the run length
+  /// in steps, the restricted mean's horizon (none by default).
   public init(
     label: String, results: [RunResult?],
-    checkpoint: CheckpointCrossEntropy = CheckpointCrossEntropy(steps: 0, runs: [])
+    checkpoint: CheckpointCrossEntropy = CheckpointCrossEntropy(steps: 0, runs: []),
+    horizon: Int? = nil
   ) throws {
     self.label = label
     self.checkpoint = checkpoint
@@ -79,6 +88,9 @@ public struct VariantStatistics: Sendable {
       }
     }
     divergenceStepSummary = try SampleSummary(eventTimes.filter(\.event).map(\.time))
+    if let horizon, horizon > 0 {
+      restrictedMean = try RestrictedMeanTime(eventTimes, horizon: Double(horizon))
+    }
     qualities = results.compactMap { $0?.status == .completed ? $0?.quality : nil }.filter(
       \.isFinite)
     let n = completed + diverged
@@ -95,6 +107,10 @@ public struct VariantStatistics: Sendable {
       )
     }
     logRank = try LogRankTest(eventTimes, baseline.eventTimes)
+    if let horizon = restrictedMean?.horizon, horizon == baseline.restrictedMean?.horizon {
+      restrictedMeanDifference = try RestrictedMeanDifference(
+        eventTimes, baseline.eventTimes, horizon: horizon)
+    }
     welch = try WelchTStatistic(qualities, baseline.qualities)
     if let mine = quality?.mean, let theirs = baseline.quality?.mean {
       qualityDifference = mine - theirs

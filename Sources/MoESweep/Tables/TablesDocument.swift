@@ -35,29 +35,39 @@ public struct TablesDocument: Sendable {
   public var markdown: String {
     var text = "# The ST-MoE stability tables at CPU scale\n\n" + preamble + "\n"
     text += Self.statisticsNote
-    let holm = (try? holmPValues()) ?? [:]
-    for (index, entry) in entries.enumerated() {
+    if let confirmation = try? BaselineConfirmation(entries: entries),
+      !confirmation.baselines.isEmpty
+    {
+      text += confirmation.markdown
+    }
+    let fisher = (try? holmPValues(.fisher)) ?? [:]
+    let logRank = (try? holmPValues(.logRank)) ?? [:]
+    for index in entries.indices {
+      func forEntry(_ values: [RowKey: Double]) -> [String: Double] {
+        values.filter { $0.key.entry == index }.reduce(into: [:]) { $0[$1.key.label] = $1.value }
+      }
       text += section(
-        entry,
-        holm: holm.filter { $0.key.entry == index }.reduce(into: [:]) {
-          $0[$1.key.label] = $1.value
-        })
+        entries[index], holm: HolmPValues(fisher: forEntry(fisher), logRank: forEntry(logRank)))
     }
     return text
   }
 
   static let statisticsNote = """
 
-    **Statistics.** The primary test, declared before the runs: divergence counts against the
-    study's baseline by Fisher's exact test (two-sided), Holm-adjusted across every intervention
-    row of this file together. The divergence-rate difference (row − baseline) carries its 95%
-    Newcombe (hybrid Wilson) interval, and the verdict follows that interval: "no detectable
-    difference" says the interval contains 0, not that the paper fails. Quality is shown twice:
-    over completed runs (survivors only), and as the training cross-entropy at a quarter of
-    training of every run that reached it; the quality-direction verdict uses the latter's 95%
-    Welch interval. The diverged runs' divergence steps are shown as median [range]; each
-    study's `summary.csv` adds a secondary log-rank test of the time to divergence (completed
-    runs censored at the last step) against the baseline.
+    **Statistics.** The primary test, declared before the runs (protocol 4): the time to
+    divergence (a completed run censored at its last step) against the study's baseline by the
+    log-rank test (two-sided), Holm-adjusted across every intervention row of this file
+    together. Its effect size is the difference in restricted mean steps to divergence up to
+    the run length (RMST, the area under the Kaplan–Meier curve: the mean number of steps a run
+    trains before diverging, a completed run counting the run length), with its 95% interval
+    (normal approximation, Greenwood-type variance), and the time verdict follows that
+    interval: "delays" or "hastens" when it excludes 0 and the Holm-adjusted p < 0.05, "…, not
+    significant after Holm" when only the interval excludes 0, otherwise "no detectable
+    difference". Secondary: divergence counts by Fisher's exact test (two-sided, Holm across
+    every row of this file as its own family) with the rate difference's 95% Newcombe (hybrid
+    Wilson) interval, read the same way. Quality is shown twice: over completed runs
+    (survivors only), and as the training cross-entropy at a quarter of training of every run
+    that reached it; the quality-direction verdict uses the latter's 95% Welch interval.
 
     """
 
@@ -67,9 +77,30 @@ public struct TablesDocument: Sendable {
     var label: String
   }
 
-  /// Holm-adjusted Fisher p-values of every non-baseline row present in its sweep, all studies
-  /// together (one family: the file's claims).
-  func holmPValues() throws -> [RowKey: Double] {
+  /// The two families of tests in the file, each Holm-adjusted over every intervention row.
+  public enum TestFamily: Sendable {
+    /// Divergence counts, Fisher's exact test (secondary).
+    case fisher
+    /// Time to divergence, the log-rank test (primary).
+    case logRank
+
+    func pValue(_ statistics: VariantStatistics) -> Double? {
+      switch self {
+      case .fisher: statistics.divergenceComparison?.pValue
+      case .logRank: statistics.logRank?.pValue
+      }
+    }
+  }
+
+  /// One section's Holm-adjusted p-values by row label, per family.
+  struct HolmPValues {
+    var fisher: [String: Double]
+    var logRank: [String: Double]
+  }
+
+  /// Holm-adjusted p-values of `family` for every non-baseline row present in its sweep, all
+  /// studies together (one family: the file's claims).
+  func holmPValues(_ family: TestFamily) throws -> [RowKey: Double] {
     var keys: [RowKey] = []
     var pValues: [Double] = []
     for (index, entry) in entries.enumerated() {
@@ -77,10 +108,10 @@ public struct TablesDocument: Sendable {
       for row in entry.study.rows {
         guard let point = report.plan.points.first(where: { $0.label == row.label }),
           !report.plan.isBaseline(point),
-          let comparison = report.points[point.index].divergenceComparison
+          let pValue = family.pValue(report.points[point.index])
         else { continue }
         keys.append(RowKey(entry: index, label: row.label))
-        pValues.append(comparison.pValue)
+        pValues.append(pValue)
       }
     }
     let adjusted = try MultipleTesting.holmAdjusted(pValues)
@@ -88,8 +119,10 @@ public struct TablesDocument: Sendable {
   }
 
   /// The adjusted p-values of the first study's rows, by label (for tests and tools).
-  public func holmPValuesByRow() throws -> [String: Double] {
-    try holmPValues().filter { $0.key.entry == 0 }.reduce(into: [:]) { $0[$1.key.label] = $1.value }
+  public func holmPValuesByRow(_ family: TestFamily = .fisher) throws -> [String: Double] {
+    try holmPValues(family).filter { $0.key.entry == 0 }.reduce(into: [:]) {
+      $0[$1.key.label] = $1.value
+    }
   }
 
   static func f(_ value: Double, _ digits: Int = 3) -> String {
@@ -105,7 +138,7 @@ public struct TablesDocument: Sendable {
     "[\(f(range.lowerBound, digits)), \(f(range.upperBound, digits))]"
   }
 
-  func section(_ entry: Entry, holm: [String: Double]) -> String {
+  func section(_ entry: Entry, holm: HolmPValues) -> String {
     let report = entry.report
     var text =
       "\n## \(entry.study.title)\n\n`sweeps/\(entry.study.name).json` → `results/\(entry.study.name)/`. "
@@ -116,14 +149,18 @@ public struct TablesDocument: Sendable {
     text +=
       "| Row | Paper: stable | Paper: quality | Ours: stable | Ours: divergence rate [95% Wilson] "
     text += "| Ours: diverged at step, median [range] "
+    text += "| Ours: mean steps before divergence (RMST) ± se "
+    text += "| Δ RMST vs baseline [95%] | p log-rank (Holm, all rows) "
     text += "| Δ divergence rate vs baseline [95% Newcombe] | p Fisher (Holm, all rows) "
     text += "| Ours: quality mean ± sd (completed) | Δ quality, completed (p Welch) "
     text += "| Ours: CE at checkpoint, mean ± sd (n) | Δ CE at checkpoint [95% Welch] "
-    text += "| Paper: direction | Ours: divergence verdict | Ours: quality direction agrees? |\n"
-    text += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+    text += "| Paper: direction | Ours: time verdict (primary) | Ours: divergence-rate verdict "
+    text += "| Ours: quality direction agrees? |\n"
+    text += "|" + String(repeating: "---|", count: 19) + "\n"
     for row in entry.study.rows {
       guard let index = report.plan.points.firstIndex(where: { $0.label == row.label }) else {
-        text += "| \(row.label) | missing from the sweep file |||||||||||||\n"
+        text += "| \(row.label) | missing from the sweep file |" + String(repeating: "|", count: 17)
+        text += "\n"
         continue
       }
       let stats = report.points[index]
@@ -153,7 +190,11 @@ public struct TablesDocument: Sendable {
           "step \(stats.checkpoint.step ?? 0): " + Self.f(c.mean)
             + (c.standardDeviation.map { " ± " + Self.f($0) } ?? "") + " (n=\(c.count))"
         } ?? "—"
+      let restrictedMean =
+        stats.restrictedMean.map { Self.f($0.estimate, 0) + " ± " + Self.f($0.standardError, 0) }
+        ?? "—"
       var delta = "—", difference = "—", fisher = "—", checkpointDelta = "—"
+      var restrictedMeanDelta = "—", logRank = "—"
       if !isBaseline {
         if let d = stats.qualityDifference {
           delta = Self.signed(d) + (stats.welch.map { " (p \(Self.p($0.pValue)))" } ?? "")
@@ -162,8 +203,12 @@ public struct TablesDocument: Sendable {
           difference = Self.signed(d.estimate, 2) + " " + Self.interval(d.range)
         }
         if let comparison = stats.divergenceComparison {
-          fisher = Self.p(holm[row.label] ?? comparison.pValue)
+          fisher = Self.p(holm.fisher[row.label] ?? comparison.pValue)
         }
+        if let d = stats.restrictedMeanDifference {
+          restrictedMeanDelta = Self.signed(d.estimate, 0) + " " + Self.interval(d.range, 0)
+        }
+        if let test = stats.logRank { logRank = Self.p(holm.logRank[row.label] ?? test.pValue) }
         if let d = stats.checkpointDifference {
           checkpointDelta =
             Self.signed(d)
@@ -171,14 +216,17 @@ public struct TablesDocument: Sendable {
         }
       }
       let stability =
-        isBaseline ? "baseline" : divergenceVerdict(row.expectation, stats, holm: holm[row.label])
+        isBaseline
+        ? "baseline" : divergenceVerdict(row.expectation, stats, holm: holm.fisher[row.label])
+      let timing =
+        isBaseline ? "baseline" : timeVerdict(row.expectation, stats, holm: holm.logRank[row.label])
       let qualityAgreement =
         isBaseline ? "baseline" : qualityDirection(row.paperQualityDelta, stats)
       text += "| \(row.label) | \(row.paperStable ?? "—") | \(paperQuality) | \(stable) | \(rate) "
-      text +=
-        "| \(divergenceSteps) | \(difference) | \(fisher) | \(quality) | \(delta) | \(checkpoint) "
-      text += "| \(checkpointDelta) "
-      text += "| \(row.expectation.rawValue) | \(stability) | \(qualityAgreement) |\n"
+      text += "| \(divergenceSteps) | \(restrictedMean) | \(restrictedMeanDelta) | \(logRank) "
+      text += "| \(difference) | \(fisher) | \(quality) | \(delta) | \(checkpoint) "
+      text += "| \(checkpointDelta) | \(row.expectation.rawValue) | \(timing) | \(stability) "
+      text += "| \(qualityAgreement) |\n"
     }
     text +=
       "\nSources: " + Array(Set(entry.study.rows.map(\.source))).sorted().joined(separator: "; ")
@@ -186,53 +234,6 @@ public struct TablesDocument: Sendable {
     if let mechanism = entry.mechanism { text += mechanism.markdownBlock }
     if let sensitivity = entry.sensitivity { text += sensitivityTable(sensitivity) }
     return text
-  }
-
-  /// The divergence verdict from the Holm-adjusted Fisher p and the Newcombe interval:
-  /// "fewer divergences (difference in [a, b], Holm p = …)" when significant, prefixed by
-  /// whether that is the paper's direction; "more divergences, not significant after Holm" when
-  /// only the (unadjusted) interval excludes 0; "no detectable difference (difference in
-  /// [a, b])" when the interval contains 0.
-  func divergenceVerdict(
-    _ expectation: PaperRow.Expectation, _ row: VariantStatistics, holm: Double?
-  ) -> String {
-    guard let comparison = row.divergenceComparison, let difference = comparison.difference,
-      let holm
-    else { return "not enough runs" }
-    let range = "difference in " + Self.interval(difference.range)
-    guard holm <= 0.05, difference.estimate != 0 else {
-      // The Newcombe interval is not adjusted for the many rows; when it excludes 0 but the
-      // Holm-adjusted test does not reject, say so rather than "no difference".
-      if !difference.range.contains(0) {
-        let direction = difference.estimate < 0 ? "fewer" : "more"
-        return "\(direction) divergences, not significant after Holm (\(range), Holm p = "
-          + "\(Self.p(holm)))"
-      }
-      return "no detectable difference (\(range), Holm p = \(Self.p(holm)))"
-    }
-    let fewer = difference.estimate < 0
-    let words = "\(fewer ? "fewer" : "more") divergences (\(range), Holm p = \(Self.p(holm)))"
-    switch expectation {
-    case .none: return words
-    case .moreStable: return (fewer ? "**yes**: " : "**no**: ") + words
-    case .lessStable: return (fewer ? "**no**: " : "**yes**: ") + words
-    }
-  }
-
-  /// The quality direction from the checkpoint cross-entropy's Welch interval (quality = −CE,
-  /// so a CE interval below 0 is "better"), against the paper's quality difference.
-  func qualityDirection(_ paper: Double?, _ row: VariantStatistics) -> String {
-    guard let paper, paper != 0 else { return "—" }
-    guard let ce = row.checkpointDifferenceInterval, let step = row.checkpoint.step else {
-      return "— (no checkpoint comparison)"
-    }
-    let quality = -ce.upperBound...(-ce.lowerBound)
-    let range = "Δ quality at step \(step) in " + Self.interval(quality, 3)
-    let paperWord = paper > 0 ? "better" : "worse"
-    if quality.contains(0) { return "no detectable difference (\(range); paper \(paperWord))" }
-    let ours = quality.lowerBound > 0 ? "better" : "worse"
-    return ours == paperWord
-      ? "yes (\(ours): \(range))" : "no (paper \(paperWord), ours \(ours): \(range))"
   }
 
   func sensitivityTable(_ sensitivity: LearningRateSensitivity) -> String {
