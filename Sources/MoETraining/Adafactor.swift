@@ -96,12 +96,16 @@ public struct Adafactor: Optimizer {
         let theta = parameters + slice.range.lowerBound + matrix * size
         let grad = gradients + slice.range.lowerBound + matrix * size
         let state = secondMoments.base + stateOffsets[index] + matrix * stateStride
-        let sumOfUSquares =
-          isFactored[index]
-          ? factoredDirection(
+        var sumOfUSquares: Double
+        var sumOfThetaSquares: Double?
+        if isFactored[index] {
+          sumOfUSquares = factoredDirection(
             grad: grad, rowState: state, columnState: state + slice.rows,
             rows: slice.rows, columns: slice.columns, decay: decay)
-          : fullDirection(grad: grad, state: state, count: size, decay: decay)
+        } else {
+          (sumOfUSquares, sumOfThetaSquares) = fullDirection(
+            grad: grad, state: state, theta: theta, count: size, decay: decay)
+        }
         let rms = (sumOfUSquares / Double(size)).squareRoot()
         var denominator = 1.0
         if config.updateClipping > 0, rms > config.updateClipping {
@@ -111,7 +115,8 @@ public struct Adafactor: Optimizer {
         groups += 1
         var stepSize = Double(learningRate) * Double(learningRateMultipliers[index])
         if config.multiplyByParameterScale {
-          stepSize *= max(config.epsilon2, Adafactor.rootMeanSquare(theta, count: size))
+          let thetaSquares = sumOfThetaSquares ?? Elementwise.sumOfSquares(theta, count: size)
+          stepSize *= max(config.epsilon2, (thetaSquares / Double(size)).squareRoot())
         }
         sliceSquares += Adafactor.apply(
           direction: scratch.base, scale: Float(stepSize / denominator), to: theta, count: size,
@@ -190,16 +195,23 @@ public struct Adafactor: Optimizer {
     return sumOfSquares + (low + high).sum()
   }
 
-  /// Updates the full second moment of one unfactored matrix and writes U into scratch.
+  /// Updates the full second moment of one unfactored matrix and writes U into scratch;
+  /// returns Σ U² and Σ θ², the latter read in the same pass and summed exactly as
+  /// `Elementwise.sumOfSquares` sums (same lanes, same order), so the parameter scale it gives
+  /// is the separate pass's to the bit.
   private func fullDirection(
-    grad: UnsafePointer<Float>, state: UnsafeMutablePointer<Float>, count: Int,
-    decay: (beta: Double, complement: Double)
-  ) -> Double {
+    grad: UnsafePointer<Float>, state: UnsafeMutablePointer<Float>, theta: UnsafePointer<Float>,
+    count: Int, decay: (beta: Double, complement: Double)
+  ) -> (directionSquares: Double, parameterSquares: Double) {
     let direction = scratch.base
     let epsilon1 = config.epsilon1
     var low = SIMD4<Double>(), high = SIMD4<Double>()
+    var thetaLow = SIMD4<Double>(), thetaHigh = SIMD4<Double>()
     var k = 0
     while k + 8 <= count {
+      let (tLow, tHigh) = LaneMath.widened(theta.lanes(at: k))
+      thetaLow += tLow * tLow
+      thetaHigh += tHigh * tHigh
       let g = grad.lanes(at: k)
       let (gLow, gHigh) = LaneMath.widened(g)
       let (sLow, sHigh) = LaneMath.widened(state.lanes(at: k))
@@ -215,6 +227,7 @@ public struct Adafactor: Optimizer {
       k += 8
     }
     var sum = (low + high).sum()
+    var thetaSum = (thetaLow + thetaHigh).sum()
     while k < count {
       let g = Double(grad[k])
       let updated = Float(decay.beta * Double(state[k]) + decay.complement * (g * g + epsilon1))
@@ -222,9 +235,10 @@ public struct Adafactor: Optimizer {
       let u = grad[k] / updated.squareRoot()
       direction[k] = u
       sum += Double(u) * Double(u)
+      thetaSum += Double(theta[k]) * Double(theta[k])
       k += 1
     }
-    return sum
+    return (sum, thetaSum)
   }
 
   /// `θ −= scale·direction`; returns Σ (θ_new − θ_old)² of the stored values when
@@ -267,12 +281,6 @@ public struct Adafactor: Optimizer {
       k += 1
     }
     return sum
-  }
-
-  /// RMS of `count` floats, accumulated in Double.
-  static func rootMeanSquare(_ values: UnsafePointer<Float>, count: Int) -> Double {
-    let sum = Elementwise.sumOfSquares(values, count: count)
-    return count > 0 ? (sum / Double(count)).squareRoot() : 0
   }
 }
 
