@@ -94,6 +94,21 @@ import Testing
     #expect(evidence.markdownBlock.contains("| 2/3 |"))
   }
 
+  // Growth against the run's own quarter of training (step 20, as the checkpoint CE): seeds 0
+  // and 1 have router z-loss 20/10 = 2 there and 5 in the window, growth 2.5; seed 2 diverged
+  // at the checkpoint step, so it has neither.
+  @Test func mechanismComparesEachRunWithItsOwnQuarterOfTraining() throws {
+    let evidence = try Self.fixture().mechanism
+    let first = try #require(evidence.runs.first { $0.seed == 0 })
+    #expect(first.checkpointRouterZLoss == 2 && first.routerZLossGrowth == 2.5)
+    let early = try #require(evidence.runs.first { $0.seed == 2 })
+    #expect(early.checkpointRouterZLoss == nil && early.routerZLossGrowth == nil)
+    let point = try #require(evidence.points.first)
+    #expect(point.checkpointRouterZLossMedian == 2 && point.routerZLossGrowthMedian == 2.5)
+    #expect(evidence.markdownBlock.contains("| 2 → 5 (×2.5) |"))
+    #expect(evidence.table.text.split(separator: "\n")[0].hasSuffix("routerZLossGrowth"))
+  }
+
   /// The attention bound: the soft cap when set; with gain-free QK-norm √hs (here hs = 32/2 =
   /// 16, so 4) times 1 + 2⁻⁷ for bfloat16 rounding; else 100.
   @Test func theAttentionBoundFollowsTheModel() {

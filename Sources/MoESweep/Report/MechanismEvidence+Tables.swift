@@ -25,6 +25,8 @@ extension MechanismEvidence {
       .optional($0.matchedRoundoffFlipFractionMedian)
     },
     .init("maxAttentionLogit") { .optional($0.maxAttentionLogit) },
+    .init("checkpointRouterZLoss") { .optional($0.checkpointRouterZLoss) },
+    .init("routerZLossGrowth") { .optional($0.routerZLossGrowth) },
   ]
 
   /// A short block: one line per point with divergences.
@@ -33,11 +35,13 @@ extension MechanismEvidence {
       return "\nMechanism: no run diverged, so there is no pre-divergence window to compare.\n"
     }
     var text = "\n**Mechanism before divergence** (last \(Self.windowRows) logged rows before "
-    text += "each divergence, against the same point's completed runs at the same steps; "
-    text += "`mechanism.csv` has every run):\n\n"
+    text += "each divergence, against the same point's completed runs at the same steps, and "
+    text += "against the run's own router z-loss at a quarter of training; `mechanism.csv` has "
+    text += "every run):\n\n"
     text += "| Point | diverged (compared) | router z-loss: diverged vs matched median "
-    text += "| above matched | flip fraction: diverged vs matched median "
-    text += "| max attention logit (bound) |\n|---|---|---|---|---|---|\n"
+    text += "| above matched | router z-loss: at a quarter of training → before divergence "
+    text += "(median growth) | flip fraction: diverged vs matched median "
+    text += "| max attention logit (bound) |\n|---|---|---|---|---|---|---|\n"
     for point in points {
       let above =
         point.fractionAboveMatched.map {
@@ -50,7 +54,10 @@ extension MechanismEvidence {
         } ?? "—"
       text += "| \(point.label) | \(point.diverged) (\(point.compared)) "
       text += "| \(Self.g(point.routerZLossMedian)) vs \(Self.g(point.matchedRouterZLossMedian)) "
-      text += "| \(above) | \(Self.g(point.roundoffFlipFractionMedian)) vs "
+      text += "| \(above) | \(Self.g(point.checkpointRouterZLossMedian)) → "
+      text += "\(Self.g(point.routerZLossMedian)) "
+      text += "(×\(Self.g(point.routerZLossGrowthMedian))) "
+      text += "| \(Self.g(point.roundoffFlipFractionMedian)) vs "
       text += "\(Self.g(point.matchedRoundoffFlipFractionMedian)) | \(attention) |\n"
     }
     return text

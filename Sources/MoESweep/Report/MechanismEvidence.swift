@@ -18,6 +18,12 @@ import MoETraining
 /// matched value is the median over them (type 7). Per point: medians over the diverged runs,
 /// and the fraction of diverged runs whose router z-loss exceeds its matched median.
 ///
+/// Where a point has no completed run to match (a regime in which nearly every baseline run
+/// diverges, protocol 4's), the run is compared with itself earlier: its **growth** is the
+/// window's router z-loss over the router z-loss of its own logged row at a quarter of training
+/// (the last logged step ≤ ⌊steps / 4⌋, the checkpoint of ``CheckpointCrossEntropy``), and a
+/// point reports the median growth of its diverged runs.
+///
 /// Attention is **bounded** when the largest pre-divergence attention logit of the point's
 /// diverged runs is ≤ the bound of ``attentionBound(_:)``.
 public struct MechanismEvidence: Sendable {
@@ -59,6 +65,17 @@ public struct MechanismEvidence: Sendable {
     public var matchedRuns: Int
     public var matchedRouterZLossMedian: Double?
     public var matchedRoundoffFlipFractionMedian: Double?
+    /// The run's router z-loss at a quarter of training (nil when it logged no row there, or
+    /// diverged by then).
+    public var checkpointRouterZLoss: Double?
+
+    /// The window's router z-loss over the run's own at a quarter of training.
+    public var routerZLossGrowth: Double? {
+      guard let mine = routerZLoss, let early = checkpointRouterZLoss, early > 0 else {
+        return nil
+      }
+      return mine / early
+    }
 
     /// Router z-loss above the matched completed median (nil when either is missing).
     public var routerZLossAboveMatched: Bool? {
@@ -86,6 +103,10 @@ public struct MechanismEvidence: Sendable {
     public var attentionBounded: Bool? { maxAttentionLogit.map { $0 <= attentionBound } }
     /// Largest pre-divergence roundoff-flip fraction over the diverged runs.
     public var maxRoundoffFlipFraction: Double?
+    /// Median over the diverged runs of their router z-loss at a quarter of training.
+    public var checkpointRouterZLossMedian: Double?
+    /// Median over the diverged runs of ``DivergedRun/routerZLossGrowth``.
+    public var routerZLossGrowthMedian: Double?
   }
 
   public let runs: [DivergedRun]
@@ -106,7 +127,7 @@ public struct MechanismEvidence: Sendable {
         pointRuns.append(
           Self.divergedRun(
             run, label: point.label, step: divergence.step, table: metrics[run.id],
-            completed: completed))
+            completed: completed, checkpointLimit: run.config.steps / 4))
       }
       guard !pointRuns.isEmpty else { continue }
       let bound = planned.first.map { Self.attentionBound($0.config.model) }
@@ -141,9 +162,14 @@ public struct MechanismEvidence: Sendable {
   // MARK: Building
 
   private static func divergedRun(
-    _ run: PlannedRun, label: String, step: Int, table: MetricsTable?, completed: [MetricsTable]
+    _ run: PlannedRun, label: String, step: Int, table: MetricsTable?, completed: [MetricsTable],
+    checkpointLimit: Int
   ) -> DivergedRun {
     let window = Array((table?.rows ?? []).filter { $0.step < step }.suffix(windowRows))
+    // The checkpoint row, as CheckpointCrossEntropy picks it; none if the run had diverged.
+    let checkpoint = table?.rows.last { $0.step <= checkpointLimit }.flatMap {
+      $0.step < step ? $0 : nil
+    }
     let steps = Set(window.map(\.step))
     let matched = completed.map { $0.rows.filter { steps.contains($0.step) } }
       .filter { !$0.isEmpty }
@@ -154,7 +180,8 @@ public struct MechanismEvidence: Sendable {
       roundoffFlipFraction: maximum(window, roundoffFlips),
       maxAttentionLogit: maximum(window, attentionLogit), matchedRuns: matched.count,
       matchedRouterZLossMedian: median(matched.compactMap { maximum($0, routerZLoss) }),
-      matchedRoundoffFlipFractionMedian: median(matched.compactMap { maximum($0, roundoffFlips) }))
+      matchedRoundoffFlipFractionMedian: median(matched.compactMap { maximum($0, roundoffFlips) }),
+      checkpointRouterZLoss: checkpoint.flatMap(routerZLoss))
   }
 
   private static func summary(_ point: SweepPoint, _ runs: [DivergedRun], bound: Double) -> Point {
@@ -169,6 +196,8 @@ public struct MechanismEvidence: Sendable {
       matchedRoundoffFlipFractionMedian: median(
         runs.compactMap(\.matchedRoundoffFlipFractionMedian)),
       maxAttentionLogit: runs.compactMap(\.maxAttentionLogit).max(), attentionBound: bound,
-      maxRoundoffFlipFraction: runs.compactMap(\.roundoffFlipFraction).max())
+      maxRoundoffFlipFraction: runs.compactMap(\.roundoffFlipFraction).max(),
+      checkpointRouterZLossMedian: median(runs.compactMap(\.checkpointRouterZLoss)),
+      routerZLossGrowthMedian: median(runs.compactMap(\.routerZLossGrowth)))
   }
 }
