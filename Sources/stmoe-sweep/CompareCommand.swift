@@ -8,7 +8,8 @@ import MoESweep
 struct CompareCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "compare",
-    abstract: "Compare divergence rate and quality of two points of one sweep or of two sweeps.",
+    abstract:
+      "Compare divergence rate, time to divergence and quality of two points of one sweep or of two sweeps.",
     discussion: """
       A and B are DIR or DIR#LABEL: a sweep results directory and a point label (see \
       summary.csv); without a label, that sweep's baseline point.
@@ -21,7 +22,8 @@ struct CompareCommand: ParsableCommand {
   @Argument(help: "Second point: DIR or DIR#LABEL.") var b: String
   @Option(help: "Significance level.") var alpha: Double = 0.05
 
-  func point(_ reference: String) throws -> VariantStatistics {
+  /// The point's statistics and its runs' length in steps.
+  func point(_ reference: String) throws -> (statistics: VariantStatistics, steps: Int) {
     let parts = reference.split(separator: "#", maxSplits: 1).map(String.init)
     let results = SweepResults(URL(fileURLWithPath: parts[0]))
     let plan: SweepPlan
@@ -36,14 +38,15 @@ struct CompareCommand: ParsableCommand {
           + labels.map { "\"\($0)\"" }.joined(separator: ", "))
     }
     let found = results.results(for: plan)
-    return try VariantStatistics(
-      label: "\(parts[0])#\(label)",
-      results: plan.runs.filter { $0.pointIndex == point.index }.map { found[$0.id] })
+    let runs = plan.runs.filter { $0.pointIndex == point.index }
+    let statistics = try VariantStatistics(
+      label: "\(parts[0])#\(label)", results: runs.map { found[$0.id] })
+    return (statistics, runs.first?.config.steps ?? 0)
   }
 
   func run() throws {
-    let first = try point(a)
-    let second = try point(b)
+    let (first, firstSteps) = try point(a)
+    let (second, secondSteps) = try point(b)
     func rate(_ s: VariantStatistics) -> String {
       guard let r = s.divergenceRate, let w = s.wilson else { return "no finished runs" }
       return String(
@@ -86,6 +89,7 @@ struct CompareCommand: ParsableCommand {
         "Verdict: no significant difference in divergence rate at α = \(alpha) (which is not evidence of equality)."
       )
     }
+    try printTimeToDivergence(first, second, horizon: min(firstSteps, secondSteps))
     if let welch = try WelchTStatistic(first.qualities, second.qualities) {
       print(
         String(
@@ -97,5 +101,32 @@ struct CompareCommand: ParsableCommand {
         "Quality: not enough completed runs on both sides for a t-test (need ≥ 2 each, not both constant)."
       )
     }
+  }
+
+  /// The log-rank test of the two points' steps to divergence (completed runs censored at their
+  /// last step) and the difference of their restricted mean steps before divergence up to the
+  /// shorter run length, with its interval at `alpha`.
+  func printTimeToDivergence(
+    _ first: VariantStatistics, _ second: VariantStatistics, horizon: Int
+  ) throws {
+    if let test = try LogRankTest(first.eventTimes, second.eventTimes) {
+      print(
+        String(
+          format: "Time to divergence, log-rank test: χ² = %.3f, p = %.4g (A: %d observed, %.1f "
+            + "expected under equal hazards)", test.statistic, test.pValue, test.observedA,
+          test.expectedA))
+    } else {
+      print("Time to divergence: no divergence on either side, nothing for a log-rank test.")
+    }
+    guard horizon > 0,
+      let difference = try RestrictedMeanDifference(
+        first.eventTimes, second.eventTimes, horizon: Double(horizon), alpha: alpha)
+    else { return }
+    print(
+      String(
+        format: "Mean steps before divergence (restricted to %d): A %.0f, B %.0f; A − B %+.0f "
+          + "[%.0f, %.0f] (%.0f%% interval)", horizon, difference.a.estimate,
+        difference.b.estimate, difference.estimate, difference.lower, difference.upper,
+        100 * (1 - alpha)))
   }
 }

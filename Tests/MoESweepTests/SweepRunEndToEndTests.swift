@@ -122,6 +122,8 @@ struct SweepRunEndToEndTests {
     #expect(comparison.status == 0)
     #expect(comparison.stdout.contains("2/2 diverged = 1.00"))
     #expect(comparison.stdout.contains("Verdict: not enough runs to tell"), "\(comparison.stdout)")
+    #expect(comparison.stdout.contains("Time to divergence, log-rank test:"))
+    #expect(comparison.stdout.contains("Mean steps before divergence (restricted to"))
     let unknown = try run(["compare", "out#Nope", "out"], in: directory)
     #expect(unknown.status != 0)
     // Run again: everything is reused, nothing recomputed, the tables are unchanged.
