@@ -18,9 +18,10 @@ import MoETraining
 ///   quality it does not select the survivors.
 /// - **Time to divergence**: every finished run as an event time (a diverged run at its
 ///   divergence step, a completed run censored at its last step), the diverged runs' median and
-///   range, and the **log-rank test** against the baseline (secondary to Fisher's; Holm-adjusted
-///   across the sweep's points): it tells arms apart that diverge equally often but at
-///   different times, as in a regime where divergence is a clock. Its effect size is the
+///   range, and the **log-rank test** against the baseline (Holm-adjusted across the sweep's
+///   points here; protocol 4's primary test in `TABLES.md`, Holm across that file): it tells
+///   arms apart that diverge equally often but at different times, as in a regime where
+///   divergence is a clock. Its effect size is the
 ///   **restricted mean time to divergence** up to the run length (``RestrictedMeanTime``: the
 ///   mean number of steps a run trains before diverging, a completed run counting the run
 ///   length) and its difference from the baseline's with a 95% normal interval.
