@@ -44,7 +44,7 @@ import Testing
     }
   }
 
-  /// The pilot grids of the regime protocols (1 and 2 run, 3 committed for the next round)
+  /// The pilot grids of the regime protocols 1-3 (protocol 4 chose from them without a grid)
   /// and the old calibration.
   static let calibrationSweeps = [
     "pilot", "pilot-init", "pilot-dense-moe", "pilot-multiplier", "pilot-multiplier-fine",
