@@ -47,8 +47,7 @@ public struct RestrictedMeanTime: Hashable, Sendable {
         variance +=
           areaRight * areaRight * Double(events) / (Double(atRisk) * Double(atRisk - events))
       }
-      let previous = index > 0 ? drops[index - 1].time : 0
-      if index > 0 { areaRight += drop.before * (drop.time - previous) }
+      if index > 0 { areaRight += drop.before * (drop.time - drops[index - 1].time) }
     }
     self.variance = variance
   }

@@ -20,10 +20,16 @@ extension TablesDocument {
     let delays = difference.lower > 0
     let words = "\(delays ? "delays" : "hastens") divergence"
     guard holm < 0.05 else { return "\(words), not significant after Holm (\(details))" }
+    return Self.agreement(expectation, moreStable: delays) + "\(words) (\(details))"
+  }
+
+  /// "**yes**: " when a significant finding in the direction `moreStable` is the paper's
+  /// expectation, "**no**: " when it is the opposite, "" when the paper expects nothing.
+  static func agreement(_ expectation: PaperRow.Expectation, moreStable: Bool) -> String {
     switch expectation {
-    case .none: return "\(words) (\(details))"
-    case .moreStable: return (delays ? "**yes**: " : "**no**: ") + "\(words) (\(details))"
-    case .lessStable: return (delays ? "**no**: " : "**yes**: ") + "\(words) (\(details))"
+    case .none: ""
+    case .moreStable: moreStable ? "**yes**: " : "**no**: "
+    case .lessStable: moreStable ? "**no**: " : "**yes**: "
     }
   }
 
@@ -51,11 +57,7 @@ extension TablesDocument {
     }
     let fewer = difference.estimate < 0
     let words = "\(fewer ? "fewer" : "more") divergences (\(range), Holm p = \(Self.p(holm)))"
-    switch expectation {
-    case .none: return words
-    case .moreStable: return (fewer ? "**yes**: " : "**no**: ") + words
-    case .lessStable: return (fewer ? "**no**: " : "**yes**: ") + words
-    }
+    return Self.agreement(expectation, moreStable: fewer) + words
   }
 
   /// The quality direction from the checkpoint cross-entropy's Welch interval (quality = −CE,

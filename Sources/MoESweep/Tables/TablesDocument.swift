@@ -43,11 +43,9 @@ public struct TablesDocument: Sendable {
     let fisher = (try? holmPValues(.fisher)) ?? [:]
     let logRank = (try? holmPValues(.logRank)) ?? [:]
     for index in entries.indices {
-      func forEntry(_ values: [RowKey: Double]) -> [String: Double] {
-        values.filter { $0.key.entry == index }.reduce(into: [:]) { $0[$1.key.label] = $1.value }
-      }
-      text += section(
-        entries[index], holm: HolmPValues(fisher: forEntry(fisher), logRank: forEntry(logRank)))
+      let holm = HolmPValues(
+        fisher: Self.byLabel(fisher, entry: index), logRank: Self.byLabel(logRank, entry: index))
+      text += section(entries[index], holm: holm)
     }
     return text
   }
@@ -120,9 +118,12 @@ public struct TablesDocument: Sendable {
 
   /// The adjusted p-values of the first study's rows, by label (for tests and tools).
   public func holmPValuesByRow(_ family: TestFamily = .fisher) throws -> [String: Double] {
-    try holmPValues(family).filter { $0.key.entry == 0 }.reduce(into: [:]) {
-      $0[$1.key.label] = $1.value
-    }
+    Self.byLabel(try holmPValues(family), entry: 0)
+  }
+
+  /// The values of study `entry`'s rows, by row label.
+  static func byLabel(_ values: [RowKey: Double], entry: Int) -> [String: Double] {
+    values.filter { $0.key.entry == entry }.reduce(into: [:]) { $0[$1.key.label] = $1.value }
   }
 
   static func f(_ value: Double, _ digits: Int = 3) -> String {
